@@ -5,7 +5,7 @@
  * rb_stop() and a C loop. scripts/harness-ratio reports capi/native per body
  * (median of repetitions, one run); the target is <= 1.05.
  */
-#include "family.h"
+#include "refbench.h"
 #include "harness_bodies.h"
 
 void harness_native_register(void);

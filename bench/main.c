@@ -1,25 +1,44 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * refbench: main(). Google Benchmark's flags (--benchmark_*) are taken out of
- * argv by rb_initialize(); what remains must be one of refbench's own flags.
+ * argv by rb_initialize(); what remains must be one of refbench's own flags
+ * (RB_FLAG, see refbench.h).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "family.h"
+#include "refbench.h"
+
+static int show_version(void)
+{
+	printf("refbench %s (commit %s%s, %s, %s)\n", rb_version, rb_git_commit,
+	       strcmp(rb_git_dirty, "true") ? "" : "-dirty", rb_build_type, rb_compiler);
+	return 0;
+}
+RB_FLAG(version, "--version", NULL, "print the version and build, then exit", NULL, show_version);
+
+static int list_families(void)
+{
+	for (const struct rb_family *f = __start_rb_families; f < __stop_rb_families; f++)
+		printf("%-8s %s\n", f->name, f->summary);
+	return 0;
+}
+RB_FLAG(list_families, "--list-families", NULL, "list the benchmark families, then exit", NULL,
+	list_families);
 
 static void usage(void)
 {
-	printf("refbench %s: page refcounting and pinning microbenchmarks\n"
-	       "\n"
-	       "refbench's own flags:\n"
-	       "  --version              print the version and build, then exit\n"
-	       "  --list-families        list the benchmark families, then exit\n"
-	       "\n"
-	       "Benchmark names are <family>/<variant>/<scenario>[/args...]; select them with\n"
-	       "--benchmark_filter=REGEX. Google Benchmark's flags follow.\n\n",
+	printf("refbench %s: page refcounting and pinning microbenchmarks\n\nrefbench's own flags:\n",
 	       rb_version);
+	for (const struct rb_flag *f = __start_rb_flags; f < __stop_rb_flags; f++) {
+		char left[64];
+
+		snprintf(left, sizeof(left), "%s%s%s", f->name, f->arg ? "=" : "", f->arg ? f->arg : "");
+		printf("  %-28s %s\n", left, f->help);
+	}
+	printf("\nBenchmark names are <family>/<variant>/<scenario>[/args...]; select them with\n"
+	       "--benchmark_filter=REGEX. Google Benchmark's flags follow.\n\n");
 }
 
 static void add_context(void)
@@ -38,29 +57,54 @@ static void add_context(void)
 		       "library_build_type describes Debian's libbenchmark.so only");
 }
 
+/* One of our flags: "--name" or "--name=value". NULL if @arg is none of them. */
+static const struct rb_flag *find_flag(const char *arg, const char **value)
+{
+	for (const struct rb_flag *f = __start_rb_flags; f < __stop_rb_flags; f++) {
+		size_t n = strlen(f->name);
+
+		if (strncmp(arg, f->name, n))
+			continue;
+		if (arg[n] == '\0' && !f->arg) {
+			*value = NULL;
+			return f;
+		}
+		if (arg[n] == '=' && f->arg) {
+			*value = arg + n + 1;
+			return f;
+		}
+	}
+	return NULL;
+}
+
 int main(int argc, char **argv)
 {
-	const struct rb_family *f;
+	const struct rb_flag *actions[16];
+	size_t nactions = 0;
 	long n;
-	int i;
+	int i, rc;
 
 	rb_initialize(&argc, argv, usage);
 	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--version")) {
-			printf("refbench %s (commit %s%s, %s, %s)\n", rb_version, rb_git_commit,
-			       strcmp(rb_git_dirty, "true") ? "" : "-dirty", rb_build_type, rb_compiler);
-			return 0;
-		}
-		if (!strcmp(argv[i], "--list-families")) {
-			for (f = __start_rb_families; f < __stop_rb_families; f++)
-				printf("%-8s %s\n", f->name, f->summary);
-			return 0;
-		}
-		fprintf(stderr, "refbench: unknown flag '%s' (see --help)\n", argv[i]);
-		return 2;
-	}
+		const char *value;
+		const struct rb_flag *f = find_flag(argv[i], &value);
 
-	for (f = __start_rb_families; f < __stop_rb_families; f++)
+		if (!f) {
+			fprintf(stderr, "refbench: unknown flag '%s' (see --help)\n", argv[i]);
+			return 2;
+		}
+		if (f->parse && (rc = f->parse(value)) != 0)
+			return rc;
+		if (f->action && nactions < sizeof(actions) / sizeof(actions[0]))
+			actions[nactions++] = f;
+	}
+	for (const struct rb_module *m = __start_rb_modules; m < __stop_rb_modules; m++)
+		if ((rc = m->init()) != 0)
+			return rc;
+	if (nactions)
+		return actions[0]->action();
+
+	for (const struct rb_family *f = __start_rb_families; f < __stop_rb_families; f++)
 		f->register_benchmarks();
 	add_context();
 	n = rb_run_specified_benchmarks();

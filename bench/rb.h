@@ -23,8 +23,9 @@
  *
  * Shared per-run state belongs in a setup hook (rb_setup_teardown): it runs on
  * thread 0 while every other thread of that run waits, and the teardown hook
- * runs on thread 0 after every thread has left the body. A setup hook that
- * calls rb_skip_with_error() skips the run on every thread. Per-thread state
+ * runs on thread 0 after every thread has left the body, whenever the run
+ * ran, even if the setup failed (so it must cope with a partial setup). A
+ * setup hook that calls rb_skip_with_error() skips the run on every thread. Per-thread state
  * (and CPU binding) belongs in the body, keyed on rb_thread_index(): 1.7.1
  * starts new threads for every run.
  *
@@ -128,6 +129,25 @@ void rb_set_bytes_processed(rb_state *st, int64_t bytes);
 /* Keep the compiler from optimising a value or memory away (benchmark::DoNotOptimize/ClobberMemory). */
 #define rb_do_not_optimize(x)	__asm__ __volatile__("" : : "r,m"(x) : "memory")
 #define rb_clobber_memory()	__asm__ __volatile__("" : : : "memory")
+
+/* ---- hooks for tools (placements, counters, instruction counting) ----
+ * thread_enter: every thread of every run, before the setup hook and body
+ *               (bind the thread here); a failure is reported with
+ *               rb_skip_with_error() and skips the body on that thread.
+ * batch_begin:  right after the timer started (all threads arrived).
+ * batch_end:    right before the timer stops.
+ * thread_exit:  after the body (and teardown, on thread 0).
+ * Any hook may be NULL. Hooks run in registration order; the end hooks in
+ * reverse order. */
+struct rb_hooks {
+	const char *name;
+	void (*thread_enter)(rb_state *st, void *ctx);
+	void (*batch_begin)(rb_state *st, void *ctx);
+	void (*batch_end)(rb_state *st, void *ctx);
+	void (*thread_exit)(rb_state *st, void *ctx);
+	void *ctx;
+};
+void rb_add_hooks(const struct rb_hooks *hooks);	/* copied; before rb_run_specified_benchmarks */
 
 /* ---- main ---- */
 /* benchmark::Initialize(): removes Google Benchmark's flags from argv; --help prints @help, then GB's. */

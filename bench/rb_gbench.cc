@@ -4,6 +4,7 @@
 
 #include <benchmark/benchmark.h>
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdio>
 #include <deque>
@@ -48,8 +49,8 @@ struct Entry {
   rb_hook_fn teardown = nullptr;
   benchmark::internal::Benchmark *bench = nullptr;
   RunBarrier barrier;
-  bool setup_failed = false;  // written by thread 0 before the barrier
-  std::string setup_error;
+  std::atomic<bool> setup_failed{false};
+  std::atomic<bool> enter_failed{false};
 };
 
 // Entries live until exit: Google Benchmark keeps pointers to the lambdas' captures.
@@ -68,31 +69,48 @@ inline benchmark::internal::Benchmark *B(rb_bench *b) {
 inline rb_bench *R(benchmark::internal::Benchmark *b) { return reinterpret_cast<rb_bench *>(b); }
 inline rb_state *C(benchmark::State &st) { return reinterpret_cast<rb_state *>(&st); }
 
+std::vector<rb_hooks> &hooks() {
+  static std::vector<rb_hooks> h;
+  return h;
+}
+
+void run_hooks_enter(benchmark::State &st) {
+  for (const rb_hooks &h : hooks())
+    if (h.thread_enter && !st.error_occurred()) h.thread_enter(C(st), h.ctx);
+}
+void run_hooks_exit(benchmark::State &st) {
+  for (auto it = hooks().rbegin(); it != hooks().rend(); ++it)
+    if (it->thread_exit) it->thread_exit(C(st), it->ctx);
+}
+
+// One run on one thread: enter hooks, setup (thread 0), barrier, body,
+// barrier, teardown (thread 0), exit hooks. The barriers are outside the
+// timed batch. If any thread's enter hook or the setup failed, every thread
+// skips the body, so a body that waits for its peers cannot hang.
 void run_entry(Entry &e, benchmark::State &st) {
   const int threads = st.threads();
-  if (e.setup) {
-    if (st.thread_index() == 0) {
-      e.setup_failed = false;
-      e.setup_error.clear();
-      e.setup(C(st), e.ctx);
-      if (st.error_occurred()) {
-        e.setup_failed = true;
-        e.setup_error = "setup failed on thread 0";
-      }
-    }
-    e.barrier.arrive_and_wait(threads);
-    if (e.setup_failed) {
-      if (st.thread_index() != 0) st.SkipWithError(e.setup_error.c_str());
-    } else {
-      e.body(C(st), e.ctx);
-    }
-    if (e.teardown) {
-      e.barrier.arrive_and_wait(threads);
-      if (st.thread_index() == 0) e.teardown(C(st), e.ctx);
-    }
-    return;
+  const bool t0 = st.thread_index() == 0;
+
+  run_hooks_enter(st);
+  if (st.error_occurred()) e.enter_failed.store(true);
+  if (t0 && e.setup && !st.error_occurred()) {
+    e.setup(C(st), e.ctx);
+    if (st.error_occurred()) e.setup_failed.store(true);
   }
-  e.body(C(st), e.ctx);
+  e.barrier.arrive_and_wait(threads);
+  if (!e.setup_failed.load() && !e.enter_failed.load()) {
+    e.body(C(st), e.ctx);
+  } else if (!st.error_occurred()) {
+    st.SkipWithError(e.setup_failed.load() ? "the setup hook failed on thread 0"
+                                           : "another thread of this run could not start");
+  }
+  e.barrier.arrive_and_wait(threads);
+  if (t0) {
+    if (e.teardown) e.teardown(C(st), e.ctx);
+    e.setup_failed.store(false);  // nobody reads them again in this run
+    e.enter_failed.store(false);
+  }
+  run_hooks_exit(st);
 }
 
 bool g_ran = false;
@@ -176,11 +194,15 @@ uint64_t rb_start(rb_state *st) {
   const benchmark::IterationCount n = s.max_iterations;
   if (!s.KeepRunningBatch(n)) return 0;  // skipped: the batch is already finished
   t_batch_open = true;
+  for (const rb_hooks &h : hooks())
+    if (h.batch_begin) h.batch_begin(st, h.ctx);
   return static_cast<uint64_t>(n);
 }
 void rb_stop(rb_state *st) {
   if (!t_batch_open) return;
   t_batch_open = false;
+  for (auto it = hooks().rbegin(); it != hooks().rend(); ++it)
+    if (it->batch_end) it->batch_end(st, it->ctx);
   benchmark::State &s = S(st);
   while (s.KeepRunningBatch(1)) {
   }
@@ -220,6 +242,7 @@ void rb_initialize(int *argc, char **argv, void (*help)(void)) {
 bool rb_report_unrecognized_arguments(int argc, char **argv) {
   return benchmark::ReportUnrecognizedArguments(argc, argv);
 }
+void rb_add_hooks(const struct rb_hooks *h) { hooks().push_back(*h); }
 void rb_add_context(const char *key, const char *value) { benchmark::AddCustomContext(key, value); }
 long rb_run_specified_benchmarks(void) {
   if (g_ran) {
