@@ -111,7 +111,7 @@ rb_bench *rb_unit(rb_bench *b, enum rb_time_unit u);
 /* ---- inside the body ---- */
 uint64_t rb_start(rb_state *st);	/* start the timed batch; its iteration count, 0 if skipped */
 void rb_stop(rb_state *st);		/* end the timed batch */
-int64_t rb_range(const rb_state *st, size_t i);
+int64_t rb_range(const rb_state *st, size_t i);	/* i < the number of args (unchecked, as GB) */
 int rb_thread_index(const rb_state *st);
 int rb_thread_count(const rb_state *st);
 uint64_t rb_max_iterations(const rb_state *st);

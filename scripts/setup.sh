@@ -17,7 +17,8 @@ PACKAGES=(
   libbenchmark-dev  # Google Benchmark 1.7.1, under the C API in bench/
   libhwloc-dev      # placements (topology, binding, membind)
   hwloc             # lstopo, hwloc-calc: users' view of the same topology
-  libjansson-dev    # JSON: compare tool, result merging
+  libjansson-dev    # JSON: compare tool, result merging, the C API test
+  jq                # JSON in the scripts (harness ratio)
   libpfm4-dev       # raw PMU event names for perf_event_open
   linux-perf        # perf stat / record / c2c helpers
   gnuplot-nox       # plots (PNG via pngcairo, SVG)
