@@ -1,0 +1,174 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * refbench split family: the gup-fast walk of one page (mm/gup.c,
+ * gup_fast_pmd_leaf() and gup_fast_pte_range()), as always_inline templates
+ * that each variant instantiates with its own try_get_folio and put, so that
+ * every call in the benchmark's loop is direct and inlined.
+ *
+ * Userspace differences: gup-fast runs with IRQs off in the kernel, which
+ * holds off the TLB-flush IPI of pmdp_collapse_flush() and page-table freeing;
+ * the model never frees page tables, and collapse freezes every small page
+ * instead of relying on the IPI (see split_huge_page.c), so no IRQ stand-in is
+ * needed.
+ */
+#ifndef RB_SPLIT_GUP_FAST_H
+#define RB_SPLIT_GUP_FAST_H
+
+#include <sched.h>
+
+#include "split.h"
+
+typedef struct folio *(*split_try_get_fn)(struct page *page, int refs, struct split_stats *st);
+typedef void (*split_put_fn)(struct folio *folio, int refs);
+
+/*
+ * Broken test variants only: make the race window wide enough that the
+ * stress test hits it every run (a sched_yield() lets the splitter run).
+ */
+static __always_inline void split_widen(bool widen)
+{
+	if (widen)
+		sched_yield();
+}
+
+/*
+ * gup_fast_one(): walk PUD -> PMD (READ_ONCE) -> PTE (READ_ONCE), grab the
+ * folio of the page, then re-check the entries walked and back out with
+ * put() if they changed. NULL: gup-fast failed, take the slow path.
+ * @recheck false is the broken "re-check removed" variant.
+ */
+static __always_inline struct folio *
+gup_fast_one(struct split_mm *sm, unsigned long addr, int refs, struct page **pagep,
+	     struct split_stats *st, split_try_get_fn try_get, split_put_fn put,
+	     bool recheck, bool widen)
+{
+	pudval_t pud = pudp_get(pud_offset(sm->mm, addr));
+	struct folio *folio;
+	struct page *page;
+	pmd_t *pmdp;
+	pmdval_t pmd;
+
+	if (unlikely(!pud_present(pud) || pud_leaf(pud)))
+		goto not_present;
+	pmdp = pmd_offset(pud, addr);
+	pmd = pmdp_get_lockless(pmdp);
+	if (!pmd_present(pmd))
+		goto not_present;	/* none, or a migration entry: split in progress */
+	if (pmd_leaf(pmd)) {
+		/* gup_fast_pmd_leaf() */
+		page = nth_page(pmd_page(pmd), (addr & ~PMD_MASK) >> PAGE_SHIFT);
+		split_widen(widen);
+		folio = try_get(page, refs, st);
+		if (!folio)
+			return NULL;
+		if (recheck && unlikely(!pmd_same(pmd, pmdp_get(pmdp))))
+			goto back_out;
+	} else {
+		/* gup_fast_pte_range() */
+		pte_t *ptep = pte_offset_map(pmd, addr);
+		pteval_t pte = ptep_get_lockless(ptep);
+
+		if (!pte_present(pte))
+			goto not_present;
+		page = pte_page(pte);
+		split_widen(widen);
+		folio = try_get(page, refs, st);
+		if (!folio)
+			return NULL;
+		/* Since v6.5 both the PMD and the PTE are re-checked. */
+		if (recheck && unlikely(!pmd_same(pmd, pmdp_get(pmdp)) ||
+					!pte_same(pte, ptep_get(ptep))))
+			goto back_out;
+	}
+	st->fast++;
+	*pagep = page;
+	return folio;
+
+back_out:
+	st->recheck_fail++;
+	put(folio, refs);
+	return NULL;
+not_present:
+	st->not_present++;
+	return NULL;
+}
+
+/*
+ * DEFINE_SPLIT_VARIANT(name, try_get, put, freeze, unfreeze, prep, free,
+ *                      frozen_bit, recheck, widen):
+ * the grab (gup-fast, slow path on failure), its batch loop, and
+ * split_ops_<name>.
+ */
+#define DEFINE_SPLIT_VARIANT(_name, _try_get, _put, _freeze, _unfreeze, _prep, _free,	\
+			     _frozen_bit, _recheck, _widen)				\
+static __always_inline struct folio *							\
+split_grab_inline_##_name(struct split_mm *sm, unsigned long addr, int refs,		\
+			  struct page **pagep, struct split_stats *st)			\
+{											\
+	struct folio *folio = gup_fast_one(sm, addr, refs, pagep, st, _try_get, _put,	\
+					   _recheck, _widen);				\
+											\
+	st->grabs++;									\
+	if (likely(folio))								\
+		return folio;								\
+	return split_gup_slow(sm, addr, refs, pagep, st);				\
+}											\
+static struct folio *split_grab_##_name(struct split_mm *sm, unsigned long addr,	\
+					int refs, struct page **pagep,			\
+					struct split_stats *st)				\
+{											\
+	return split_grab_inline_##_name(sm, addr, refs, pagep, st);			\
+}											\
+/* The timed loop: one call per batch, everything in it inlined. */			\
+static void split_grab_batch_##_name(struct split_mm *sm, uint64_t n, int refs,	\
+				     struct split_stats *st, uint64_t *rng)		\
+{											\
+	for (; n; n--) {								\
+		struct page *page;							\
+		struct folio *folio;							\
+											\
+		folio = split_grab_inline_##_name(sm, split_random_addr(sm, rng), refs,	\
+						  &page, st);				\
+		_put(folio, refs);							\
+	}										\
+}											\
+const struct split_ops split_ops_##_name = {						\
+	.name = #_name,									\
+	.grab = split_grab_##_name,							\
+	.try_get_folio = _try_get,							\
+	.put_refs = _put,								\
+	.ref_freeze = _freeze,								\
+	.ref_unfreeze = _unfreeze,							\
+	.prep_new_folio = _prep,							\
+	.free_frozen = _free,								\
+	.grab_batch = split_grab_batch_##_name,						\
+	.frozen_bit = _frozen_bit,							\
+	.widen = _widen,								\
+}
+
+/* ---- the cmpxchg-to-0 refcount of today's kernel (null, retry) ---- */
+
+/* folio_put_refs(); a put reaching zero is a bug in this model (split_last_put). */
+static __always_inline void split_put_refs_cas(struct folio *folio, int refs)
+{
+	if (unlikely(folio_ref_sub_and_test(folio, refs)))
+		split_last_put(folio);
+}
+static inline bool split_freeze_cas(struct folio *folio, int count)
+{
+	return folio_ref_freeze(folio, count);
+}
+static inline void split_unfreeze_cas(struct folio *folio, int count)
+{
+	folio_ref_unfreeze(folio, count);
+}
+static inline void split_prep_cas(struct folio *folio)
+{
+	(void)folio;	/* tails keep the 0 that free_pages_prepare() checked */
+}
+static inline void split_free_frozen_cas(struct folio *folio)
+{
+	free_frozen_pages(&folio->page, 0);
+}
+
+#endif

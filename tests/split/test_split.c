@@ -1,0 +1,197 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * split family unit tests (single-threaded, deterministic): the refcount
+ * bookkeeping of split and collapse for every variant, -EBUSY on a held
+ * reference, the gup-fast grab before and after a split, and the FROZEN-bit
+ * primitives, including the tail-at-0 hazard of the 2026 proposal replayed
+ * step by step.
+ */
+#include <errno.h>
+
+#include "split/gup_fast.h"
+#include "split/page_ref_frozen.h"
+#include "rbtest.h"
+
+static const struct split_ops *const variants[] = { &split_ops_null, &split_ops_retry, &split_ops_xadd };
+
+static int quiet_check(struct split_mm *sm, unsigned long pmd0, unsigned long mthp0)
+{
+	return split_check_quiescent(sm, pmd0, mthp0);
+}
+
+RB_TEST(split_and_collapse_keep_the_books)
+{
+	for (size_t v = 0; v < ARRAY_SIZE(variants); v++) {
+		char err[160];
+		struct split_mm *sm = split_mm_create(variants[v], 2, 0, err, sizeof(err));
+		unsigned long pmd0, mthp0, a9 = split_slot_addr(0) + 5 * PAGE_SIZE;
+		unsigned long a4 = split_slot_addr(1) + 37 * PAGE_SIZE;
+
+		CHECK(sm != NULL);
+		if (!sm)
+			continue;
+		split_count_large(sm, &pmd0, &mthp0);
+		CHECK_EQ(pmd0, 1);
+		CHECK_EQ(mthp0, 32);
+		CHECK_EQ(quiet_check(sm, pmd0, mthp0), 0);
+		for (int round = 0; round < 3; round++) {
+			CHECK_EQ(split_toggle(sm, a9), 0);	/* split the THP */
+			CHECK_EQ(split_toggle(sm, a4), 0);	/* split an mTHP */
+			CHECK_EQ(quiet_check(sm, pmd0, mthp0), 0);
+			CHECK_EQ(split_toggle(sm, a9), 0);	/* collapse */
+			CHECK_EQ(split_toggle(sm, a4), 0);
+			CHECK_EQ(quiet_check(sm, pmd0, mthp0), 0);
+		}
+		CHECK_EQ(atomic_long_read(&sm->cnt.split9_ok), 3);
+		CHECK_EQ(atomic_long_read(&sm->cnt.collapse4_ok), 3);
+		split_mm_destroy(sm);
+	}
+}
+
+RB_TEST(a_held_reference_makes_split_and_collapse_fail)
+{
+	for (size_t v = 0; v < ARRAY_SIZE(variants); v++) {
+		const struct split_ops *ops = variants[v];
+		char err[160];
+		struct split_mm *sm = split_mm_create(ops, 2, HPAGE_PMD_ORDER, err, sizeof(err));
+		unsigned long pmd0, mthp0, addr = split_slot_addr(1) + 77 * PAGE_SIZE;
+		struct split_stats st = { 0 };
+		struct folio *folio;
+		struct page *page;
+
+		split_count_large(sm, &pmd0, &mthp0);
+		folio = ops->grab(sm, addr, 2, &page, &st);
+		CHECK_EQ(st.fast, 1);
+		CHECK(folio_test_large(folio) && folio_contains_page(folio, page));
+		CHECK_EQ(page_to_pfn(page), folio_pfn(folio) + 77);
+		CHECK_EQ(folio_ref_count(folio), 3);		/* the PMD + our 2 */
+		CHECK_EQ(split_toggle(sm, addr), -EBUSY);	/* can_split_folio() */
+		CHECK_EQ(folio_ref_count(folio), 3);
+		ops->put_refs(folio, 2);
+		CHECK_EQ(split_toggle(sm, addr), 0);
+
+		/* Split: the same address now gives the small folio of the page. */
+		folio = ops->grab(sm, addr, 1, &page, &st);
+		CHECK_EQ(st.fast, 2);
+		CHECK(!folio_test_large(folio) && &folio->page == page);
+		CHECK_EQ(folio_ref_count(folio), 2);
+		CHECK_EQ(collapse_huge_page_addr(sm, addr), -EBUSY);	/* a small page cannot freeze */
+		ops->put_refs(folio, 1);
+		CHECK_EQ(quiet_check(sm, pmd0, mthp0), 0);
+		CHECK_EQ(collapse_huge_page_addr(sm, addr), 0);
+		/* Not via split_toggle(): book it by hand for the check. */
+		atomic_long_inc(&sm->cnt.collapse_ok);
+		atomic_long_inc(&sm->cnt.collapse9_ok);
+		CHECK_EQ(quiet_check(sm, pmd0, mthp0), 0);
+		CHECK_EQ(split_check_stats(ops, &st), 0);
+		split_mm_destroy(sm);
+	}
+}
+
+RB_TEST(the_slow_path_waits_out_a_migration_entry)
+{
+	char err[160];
+	struct split_mm *sm = split_mm_create(&split_ops_null, 2, HPAGE_PMD_ORDER, err, sizeof(err));
+	unsigned long addr = split_slot_addr(0) + 3 * PAGE_SIZE;
+	pmd_t *pmdp = mm_pmd_slot(sm->mm, addr);
+	pmdval_t pmd = pmdp_get(pmdp);
+	struct split_stats st = { 0 };
+	struct page *page;
+	struct folio *folio;
+
+	set_pmd_at(sm->mm, addr, pmdp, make_pmd_migration_entry(pmd_pfn(pmd)));
+	CHECK(gup_fast_one(sm, addr, 1, &page, &st, split_ops_null.try_get_folio,
+			   split_ops_null.put_refs, true, false) == NULL);
+	CHECK_EQ(st.not_present, 1);
+	set_pmd_at(sm->mm, addr, pmdp, pmd);
+	folio = split_gup_slow(sm, addr, 1, &page, &st);
+	CHECK_EQ(page_to_pfn(page), pmd_pfn(pmd) + 3);
+	CHECK_EQ(folio_ref_count(folio), 2);
+	split_put_refs_cas(folio, 1);
+	split_mm_destroy(sm);
+}
+
+RB_TEST(frozen_bit_primitives)
+{
+	struct folio *f;
+
+	memmap_init(8);
+	f = (struct folio *)pfn_to_page(2);
+	set_page_count(&f->page, 3);
+	CHECK(folio_ref_try_add_frozen_bit(f, 2));
+	CHECK_EQ(folio_ref_count(f), 5);
+	CHECK(!folio_ref_freeze_frozen_bit(f, 3));		/* the expected count only */
+	CHECK(folio_ref_freeze_frozen_bit(f, 5));
+	CHECK(page_ref_is_frozen_bit(folio_ref_count(f)));
+	CHECK(!folio_ref_try_add_frozen_bit(f, 1));		/* fails, leaves junk */
+	CHECK(!folio_ref_try_add_frozen_bit(f, 8));
+	CHECK_EQ(folio_ref_count(f), PAGEREF_FROZEN_BIT + 9);
+	folio_ref_unfreeze_frozen_bit(f, 4);			/* the junk goes */
+	CHECK_EQ(folio_ref_count(f), 4);
+	CHECK(!folio_ref_sub_and_test_frozen_bit(f, 3));
+	CHECK(folio_ref_sub_and_test_frozen_bit(f, 1));	/* last put: 0 -> FROZEN, ours to free */
+	CHECK_EQ(folio_ref_count(f), PAGEREF_FROZEN_BIT);
+	CHECK(!folio_ref_try_add_frozen_bit(f, 1));		/* a freed page stays ungrabbable */
+
+	/* Junk past the limit is taken back by the grab that sees it. */
+	set_page_count(&f->page, (int)(_PAGEREF_FROZEN_LIMIT - 1));
+	CHECK(!folio_ref_try_add_frozen_bit(f, 1));
+	CHECK_EQ(folio_ref_count(f), PAGEREF_FROZEN_BIT);
+	memmap_destroy();
+}
+
+/*
+ * The "temporary zero" of the proposal: a put that reaches 0 loses to a
+ * grab that resurrects it, and the grab's own put then frees. Exactly one
+ * of them frees.
+ */
+RB_TEST(frozen_bit_temporary_zero_frees_once)
+{
+	struct folio *f;
+	int frees = 0;
+
+	memmap_init(8);
+	f = (struct folio *)pfn_to_page(2);
+	set_page_count(&f->page, 1);
+	CHECK(atomic_sub_and_test(1, &f->_refcount));		/* owner: 1 -> 0 ... */
+	CHECK(folio_ref_try_add_frozen_bit(f, 1));		/* grab: 0 -> 1, succeeds */
+	frees += !atomic_cmpxchg_relaxed(&f->_refcount, 0, PAGEREF_FROZEN_BIT); /* ... owner's CAS loses */
+	frees += folio_ref_sub_and_test_frozen_bit(f, 1);	/* the grab's back-out put frees */
+	CHECK_EQ(frees, 1);
+	CHECK_EQ(folio_ref_count(f), PAGEREF_FROZEN_BIT);
+	memmap_destroy();
+}
+
+/*
+ * The hazard behind Linus's request (b) and David Hildenbrand's "refcount at
+ * 0 permanently", replayed: a stale grab (page_folio() read while the page
+ * was a small folio) adds on what is now a tail. At 0 (today's tails) the add
+ * "succeeds", the back-out put drops it to 0 and wins the CAS: a tail page
+ * is freed. At FROZEN (the model's xadd) the add fails and nothing is freed.
+ */
+RB_TEST(frozen_bit_tail_at_zero_is_freed_by_a_stale_grab)
+{
+	struct folio *tail;
+	bool freed;
+
+	memmap_init(8);
+	tail = (struct folio *)pfn_to_page(3);
+	set_compound_head(&tail->page, pfn_to_page(2));		/* a tail now */
+	set_page_count(&tail->page, 0);
+	CHECK(folio_ref_try_add_frozen_bit(tail, 1));		/* the stale grab succeeds */
+	CHECK(page_folio(&tail->page) != tail);			/* its re-check fails ... */
+	freed = folio_ref_sub_and_test_frozen_bit(tail, 1);	/* ... and its put frees a tail */
+	CHECK(freed);
+
+	set_page_count(&tail->page, PAGEREF_FROZEN_BIT);
+	CHECK(!folio_ref_try_add_frozen_bit(tail, 1));		/* FROZEN tail: NULL, no put */
+	CHECK(page_ref_is_frozen_bit(page_ref_count(&tail->page)));
+	memmap_destroy();
+}
+
+RB_TEST_MAIN(RBT_CASE(split_and_collapse_keep_the_books)
+	     RBT_CASE(a_held_reference_makes_split_and_collapse_fail)
+	     RBT_CASE(the_slow_path_waits_out_a_migration_entry)
+	     RBT_CASE(frozen_bit_primitives)
+	     RBT_CASE(frozen_bit_temporary_zero_frees_once)
+	     RBT_CASE(frozen_bit_tail_at_zero_is_freed_by_a_stale_grab))
