@@ -1,0 +1,209 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * pin: how GUP tells writeback that a file page is DMA-pinned (REFERENCE.md
+ * section (4), seed 001). Three designs, one file each:
+ *
+ *   pin_lock.c        John Hubbard's draft: lock_page; wait_on_page_writeback;
+ *                     atomic_inc(_mapcount); SetPageGupPinned; unlock_page.
+ *                     gup-fast may only trylock: -EBUSY, then the slow path.
+ *   pin_flag.c        Jerome Glisse's scheme as posted
+ *                     (<20190111165141.GB3190@redhat.com>): smp_rmb;
+ *                     atomic_inc(_mapcount); smp_wmb; SetPagePin; smp_wmb;
+ *                     back off if writeback started. page_mkclean:
+ *                     TestClearPagePin; smp_mb; _mapcount vs real mappings.
+ *   pin_flag_fullmb.c the same with smp_mb() where the store-buffering
+ *                     pattern needs it in C11 (SB+fencembonceonces.litmus).
+ *   pin_bias.c        the merged design (commit 3faa52c03f44, v5.7 and the
+ *                     folio code of v6.6): GUP_PIN_COUNTING_BIAS on _refcount
+ *                     for small folios, exact _pincount (+1 _refcount) for
+ *                     large ones, smp_mb__after_atomic() before the PTE
+ *                     re-check, writeback asks folio_maybe_dma_pinned().
+ *
+ * The setting (pin_common.c): a page-cache-like file of folios (order 0 or a
+ * PTE-mapped large order), each page mapped once, writable and dirty, by a
+ * shared file mapping in the model page table. Pinning threads run gup-fast
+ * (lockless PTE walk) and fall back to slow GUP (mmap_lock, PTE lock, and a
+ * write fault through page_mkwrite when the PTE was write-protected), hold the
+ * pin for a simulated DMA, then unpin_user_page_dirty_lock(). A writeback
+ * thread, for each dirty folio: folio_lock; clear_page_dirty_for_io;
+ * set writeback; page_mkclean (write-protect every PTE, then the variant
+ * decides "pinned": bounce/skip); simulated I/O; end writeback; unlock.
+ *
+ * Variant ops are called through a pointer: each iteration of a benchmark is a
+ * whole pin + DMA + unpin (tens of ns at the least), the variants live in
+ * separate translation units as the brief asks, and the call (one predictable
+ * indirect branch, ~1 ns) is the same for every variant.
+ */
+#ifndef RB_PIN_H
+#define RB_PIN_H
+
+#include <pthread.h>
+#include <sched.h>
+#include <stdint.h>
+
+#include "kernel/mm.h"
+
+/* include/linux/mm.h, commit 3faa52c03f44 ("mm/gup: track FOLL_PIN pages") */
+#define GUP_PIN_COUNTING_BIAS	(1U << 10)
+
+#define PIN_BASE		(64UL << 30)	/* the file mapping's vm_start, PUD aligned */
+#define PIN_MAX_THREADS		64
+
+/*
+ * Race-window widening, compiled only into the deliberately broken variants
+ * that the stress tests must catch (-DRB_PIN_BROKEN, tests/pin/CMakeLists.txt).
+ */
+void pin_race_window(void);
+#ifdef RB_PIN_BROKEN
+#define PIN_RACE_WINDOW()	pin_race_window()
+#else
+#define PIN_RACE_WINDOW()	do { } while (0)
+#endif
+
+/* Per pinning thread, written by that thread only. */
+struct pin_stats {
+	uint64_t pins, unpins;
+	uint64_t fast;		/* pinned by gup-fast */
+	uint64_t ebusy;		/* gup-fast returned -EBUSY (page lock / writeback) */
+	uint64_t eagain;	/* gup-fast: PTE not writable, or changed under us */
+	uint64_t slow;		/* pinned by slow GUP (every -EBUSY/-EAGAIN falls back) */
+	uint64_t faults;	/* write faults taken by slow GUP (PTE write-protected) */
+	uint64_t backoffs;	/* flag: atomic_dec and retry after writeback started */
+};
+
+struct pin_file;
+
+struct pin_ops {
+	const char *name;
+	/*
+	 * gup-fast for one page whose PTE @pte (read locklessly at @ptep) is
+	 * present and writable. Grabs the folio, re-checks the PTE, and tracks
+	 * the pin as the design does. 0: pinned; -EAGAIN: PTE changed or the
+	 * grab failed; -EBUSY: the design refuses without sleeping. Either
+	 * error means: fall back to slow GUP.
+	 */
+	int (*gup_fast)(struct folio *folio, struct page *page, pte_t *ptep, pteval_t pte,
+			struct pin_stats *st);
+	/*
+	 * Slow GUP for one page, called under mmap_lock (read) and the PTE lock
+	 * @ptl, with the PTE present and writable (follow_page_pte). Must drop
+	 * @ptl (it may sleep after that, as the designs' slow paths do). Pins.
+	 */
+	void (*gup_slow)(struct folio *folio, struct page *page, spinlock_t *ptl,
+			 struct pin_stats *st);
+	/* unpin_user_page() / put_user_page(). */
+	void (*unpin)(struct folio *folio, struct page *page);
+	/*
+	 * page_mkclean()'s answer, with the folio locked, under writeback, its
+	 * PTEs just write-protected; @real_maps: mappings the rmap walk found.
+	 */
+	bool (*page_mkclean_pinned)(struct folio *folio, int real_maps);
+	/* After quiescence (no pins, no writeback): the design's idle state holds. */
+	bool (*idle_ok)(struct folio *folio);
+};
+
+/* The variants (the benchmark's table is in bench/pin/pin.c). */
+extern const struct pin_ops pin_lock_ops, pin_flag_ops, pin_flag_fullmb_ops, pin_bias_ops;
+
+/*
+ * Ground truth, independent of every design: a slot per pinning thread,
+ * written only by its owner. word = gen << 32 | (folio index + 1), 0 in the
+ * low half when no pin is held; gen counts the owner's stores. @since is the
+ * value of pin_file.clock taken when the pin was returned (stress tests only).
+ * See pin_truth_publish() in pin_common.c for the ordering argument.
+ */
+struct pin_truth {
+	_Atomic uint64_t word;
+	_Atomic uint64_t since;
+} ____cacheline_aligned_in_smp;
+
+/* Written by the writeback thread only; read by others with relaxed loads. */
+struct pin_wb_stats {
+	_Atomic uint64_t visits, mkclean, pinned, fp, fp_undetermined;
+	_Atomic uint64_t violations, miss_across, miss_during;
+	_Atomic uint64_t first_violation_folio;
+} ____cacheline_aligned_in_smp;
+
+struct pin_file {
+	const struct pin_ops *ops;
+	struct zone zone;
+	struct mm_struct *mm;
+	unsigned int order, nr_folios;
+	unsigned long nr_pages;
+	struct folio **folios;
+	int extra_refs;			/* plain references on folio 0 (bias false positives) */
+	/* ground truth */
+	struct pin_truth truth[PIN_MAX_THREADS];
+	bool epochs;			/* stress tests: take pin_file.clock per pin */
+	_Atomic uint64_t clock ____cacheline_aligned_in_smp;
+	/* writeback thread */
+	long wb_rate;			/* folio visits per ms; < 0: back to back */
+	unsigned int io_ns;		/* simulated I/O between decision and end of writeback */
+	bool wb_yield;			/* sched_yield() in the I/O (stress tests) */
+	bool wb_started;
+	_Atomic bool wb_stop;
+	pthread_t wb_thread;
+	struct pin_wb_stats wb;
+};
+
+/*
+ * pin_file_create(): memmap, zone, mm and @nr_folios folios of @order, each
+ * in the page cache (refcount 1), mapped writable+dirty at PIN_BASE + index,
+ * dirty. Returns NULL (and a message in @err) on failure. One at a time.
+ */
+struct pin_file *pin_file_create(const struct pin_ops *ops, unsigned int order,
+				 unsigned int nr_folios, char *err, size_t errlen);
+void pin_file_destroy(struct pin_file *pf);
+
+static inline unsigned long pin_page_addr(unsigned long i) { return PIN_BASE + (i << PAGE_SHIFT); }
+static inline unsigned int pin_folio_index(struct pin_file *pf, struct folio *folio)
+{
+	return (unsigned int)(folio->index >> pf->order);
+}
+
+/*
+ * pin_user_page(): FOLL_PIN | FOLL_WRITE of the page at @addr: gup-fast, then
+ * slow GUP. Returns the page; *foliop its folio.
+ */
+struct page *pin_user_page(struct pin_file *pf, unsigned long addr, struct folio **foliop,
+			   struct pin_stats *st);
+/*
+ * unpin_user_pages_dirty_lock(&page, 1, true): DMA wrote the page. With
+ * @tid >= 0, the ground-truth slot of thread @tid is cleared after the
+ * folio_mark_dirty() step (which may wait for the folio lock behind a
+ * writeback) and right before the unpin itself.
+ */
+void unpin_user_page_dirty_lock(struct pin_file *pf, struct folio *folio, struct page *page,
+				int tid, struct pin_stats *st);
+
+/* Ground truth: around the time a pin is held by its caller. */
+void pin_truth_publish(struct pin_file *pf, int tid, unsigned int folio_idx);
+void pin_truth_clear(struct pin_file *pf, int tid);
+
+/* One writeback of @folio if dirty (the writeback thread's body). */
+void pin_writeback_folio(struct pin_file *pf, struct folio *folio, unsigned int nr_threads);
+/* Start/stop the writeback thread (wb_rate, io_ns set by the caller). */
+int pin_writeback_start(struct pin_file *pf, unsigned int nr_threads);
+void pin_writeback_stop(struct pin_file *pf);
+
+/*
+ * After quiescence: refcount = 1 + nr mapped PTEs (+ extra_refs on folio 0),
+ * every _mapcount 0, _pincount 0, not locked, not under writeback, every PTE
+ * present on its page, the design's idle state. Prints what differs to
+ * stderr; returns the number of differences.
+ */
+int pin_check_conservation(struct pin_file *pf);
+
+/*
+ * The rmap comparison of the _mapcount designs: mappings counted in _mapcount
+ * minus the mappings the rmap walk found; what is left are pins.
+ */
+static inline int pin_mapcount_excess(struct folio *folio, int real_maps)
+{
+	return folio_mapcount(folio) - real_maps;
+}
+
+/* Simulated DMA / I/O: spin for about @ns nanoseconds. */
+void pin_spin_ns(unsigned int ns);
+
+#endif

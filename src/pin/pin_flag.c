@@ -1,0 +1,19 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pin/flag: Jerome Glisse's pin flag, with the barriers as posted
+ * (<20190111165141.GB3190@redhat.com>): smp_wmb() after SetPagePin(), before
+ * the writeback check. The algorithm and its analysis: pin_flag_impl.h.
+ */
+#if defined(RB_BROKEN_NO_BACKOFF)
+#define PIN_FLAG_OPS	pin_flag_nobackoff_ops
+#define PIN_FLAG_NAME	"flag_nobackoff"
+#elif defined(RB_BROKEN_CHECK_EARLY)
+#define PIN_FLAG_OPS	pin_flag_reordered_ops
+#define PIN_FLAG_NAME	"flag_reordered"
+#else
+#define PIN_FLAG_OPS	pin_flag_ops
+#define PIN_FLAG_NAME	"flag"
+#endif
+#define PIN_FLAG_MB_AFTER_SET()	smp_wmb()
+
+#include "pin_flag_impl.h"

@@ -1,0 +1,148 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * pin/flag and pin/flag_fullmb: Jerome Glisse's pin flag with barriers
+ * (<20190111165141.GB3190@redhat.com>, REFERENCE.md (4)). The algorithm is
+ * here once; pin_flag.c instantiates it as posted and pin_flag_fullmb.c with
+ * a full barrier between the pin's stores and its writeback check. Before
+ * including, define PIN_FLAG_OPS, PIN_FLAG_NAME and PIN_FLAG_MB_AFTER_SET().
+ *
+ * GUP:
+ *	if (PageWriteback(page) && !PagePin(page))
+ *		wait_on_page_writeback(page), retry;	// gup-fast: -EBUSY
+ *	smp_rmb();
+ *	atomic_inc(&page->_mapcount);
+ *	smp_wmb();
+ *	SetPagePin(page);
+ *	smp_wmb();					// PIN_FLAG_MB_AFTER_SET()
+ *	if (PageWriteback(page))			// writeback started meanwhile
+ *		atomic_dec(&page->_mapcount), retry;	// gup-fast: -EBUSY
+ * page_mkclean(), page locked, writeback set:
+ *	pinned = TestClearPagePin(page);
+ *	smp_mb();
+ *	if (pinned && _mapcount > mappings the rmap walk found)
+ *		SetPagePin(page);			// still pinned
+ * put_user_page(): atomic_dec(&page->_mapcount).
+ *
+ * The back-off check is read here as "writeback is set now": a pin that saw
+ * writeback set at its first check went on only because PagePin was set, and
+ * that flag may be stale (a pin since dropped), so letting it through would
+ * race with a decision that clears the stale flag. Reading "meanwhile" as
+ * "set now" is the safe reading of the posted text.
+ *
+ * The store-buffering pair: the pin's stores (_mapcount, PG_pin) then its
+ * load of PG_writeback, against writeback's store of PG_writeback
+ * (TestSetPageWriteback, fully ordered) then page_mkclean's loads of PG_pin
+ * and _mapcount (behind smp_mb()). In C11 (and in LKMM, and on arm64/POWER)
+ * the smp_wmb() after SetPagePin does not order those stores before the
+ * later load: both sides can miss each other, and a pin is missed. On x86
+ * atomic_inc() and set_bit() are lock-prefixed, hence full barriers, so the
+ * as-posted scheme cannot go wrong there (docs/pin.md).
+ *
+ * As in the lock draft, the pin is tracked after gup-fast's grab and PTE
+ * re-check; the flag, not the PTE, serializes it with writeback.
+ *
+ * Broken builds (tests only, with RB_PIN_BROKEN for the race window):
+ * RB_BROKEN_NO_BACKOFF	gup-fast without the back-off check;
+ * RB_BROKEN_CHECK_EARLY	gup-fast reads PG_writeback before its stores,
+ *			which is what store->load reordering does to the
+ *			as-posted code on a weakly ordered CPU.
+ */
+#include <errno.h>
+
+#include "pin.h"
+
+static int flag_gup_fast(struct folio *folio, struct page *page, pte_t *ptep, pteval_t pte,
+			 struct pin_stats *st)
+{
+#ifdef RB_BROKEN_CHECK_EARLY
+	bool wb;
+#endif
+
+	/* try_get_compound_head() and the PTE re-check of gup_pte_range() */
+	if (!folio_ref_try_add(folio, 1))
+		return -EAGAIN;
+	if (unlikely(page_folio(page) != folio || !pte_same(pte, ptep_get(ptep)))) {
+		folio_put(folio);
+		return -EAGAIN;
+	}
+	if (folio_test_writeback(folio) && !folio_test_pin(folio)) {	/* cannot wait */
+		folio_put(folio);
+		return -EBUSY;
+	}
+#ifdef RB_BROKEN_CHECK_EARLY
+	wb = folio_test_writeback(folio);
+#endif
+	PIN_RACE_WINDOW();
+	smp_rmb();
+	atomic_inc(&page->_mapcount);
+	smp_wmb();
+	folio_set_pin(folio);
+	PIN_FLAG_MB_AFTER_SET();
+#if defined(RB_BROKEN_CHECK_EARLY)
+	if (wb) {
+#elif !defined(RB_BROKEN_NO_BACKOFF)
+	if (folio_test_writeback(folio)) {
+#else
+	if (0) {
+#endif
+		atomic_dec(&page->_mapcount);
+		folio_put(folio);
+		st->backoffs++;
+		return -EBUSY;
+	}
+	return 0;
+}
+
+static void flag_gup_slow(struct folio *folio, struct page *page, spinlock_t *ptl,
+			  struct pin_stats *st)
+{
+	folio_get(folio);
+	spin_unlock(ptl);
+	for (;;) {
+		if (folio_test_writeback(folio) && !folio_test_pin(folio))
+			folio_wait_writeback(folio);
+		smp_rmb();
+		atomic_inc(&page->_mapcount);
+		smp_wmb();
+		folio_set_pin(folio);
+		PIN_FLAG_MB_AFTER_SET();
+		if (!folio_test_writeback(folio))
+			break;
+		atomic_dec(&page->_mapcount);
+		st->backoffs++;
+		folio_wait_writeback(folio);
+	}
+}
+
+/* put_user_page(): the flag stays; the next page_mkclean() clears it if no pin is left. */
+static void flag_unpin(struct folio *folio, struct page *page)
+{
+	atomic_dec(&page->_mapcount);
+	folio_put(folio);
+}
+
+static bool flag_page_mkclean_pinned(struct folio *folio, int real_maps)
+{
+	bool pinned = folio_test_clear_pin(folio);
+
+	smp_mb();
+	if (pinned && pin_mapcount_excess(folio, real_maps) > 0) {
+		folio_set_pin(folio);
+		return true;
+	}
+	return false;
+}
+
+static bool flag_idle_ok(struct folio *folio)
+{
+	return !folio_test_pin(folio);
+}
+
+const struct pin_ops PIN_FLAG_OPS = {
+	.name = PIN_FLAG_NAME,
+	.gup_fast = flag_gup_fast,
+	.gup_slow = flag_gup_slow,
+	.unpin = flag_unpin,
+	.page_mkclean_pinned = flag_page_mkclean_pinned,
+	.idle_ok = flag_idle_ok,
+};
