@@ -23,6 +23,7 @@ PACKAGES=(
   linux-perf        # perf stat / record / c2c helpers
   gnuplot-nox       # plots (PNG via pngcairo, SVG)
   valgrind          # deterministic instruction-count mode (callgrind)
+  chromium          # the report test loads the HTML report in headless Chromium
 )
 
 check_only=0
