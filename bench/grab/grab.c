@@ -1,0 +1,286 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * grab family benchmarks (REFERENCE.md (3), seed 002; docs/grab.md).
+ *
+ *   grab/<subpage|grouped>/<scenario>   gup-fast calls, timed; the release
+ *                                       (unpin_user_pages / grouped puts)
+ *                                       runs with the timer paused, as
+ *                                       gup_test times get and put apart.
+ *   grab/<unpin_per_page|unpin_batched>/<scenario>
+ *                                       the unpin of FOLL_PIN pages, timed;
+ *                                       the gup-fast (grouped) is paused.
+ *
+ * Scenarios: pmd_thp (order-9 buddy folios), pmd_devdax (order-9 PMD leaves
+ * of non-compound device pages, a refcount per page: the device-dax of the
+ * published gup_test figures), pmd_devdax_compound (compound device pages),
+ * pud (order-18 folios), pte (small folios). Arguments:
+ *   ppc      pages per gup call: 1, 512, or 0 for the whole range of the thread
+ *   pin      0: FOLL_GET, 1: FOLL_PIN
+ *   mem_mib  mapped memory; its memmap is mem_mib / 64 MiB: 64 MiB (1 MiB of
+ *            memmap, far below the LLC), 1024 (16 MiB), 16384 (256 MiB, far
+ *            above it; the published 16 GiB gup_test run)
+ *   shared   1: every thread walks the same folios; 0: disjoint slices
+ *   lookup   device pfns: 0 no pgmap lookup, 1 get_dev_pagemap() with its
+ *            cached pgmap (the kernel), 2 an uncached xa_load per pfn
+ * Counters: page_time and call_time, the CPU time of one thread per page and
+ * per gup call (per unpin call for the unpin benchmarks); pages_per_call.
+ *
+ * An iteration is one call; each run has a fixed work of about 2^22 pages
+ * (rb_iterations), so that each run is one trial with one setup of its
+ * memmap (the 16 GiB one takes a fraction of a second to build).
+ *
+ * The loop is instantiated per variant (GRAB_BODY): the gup call is a direct
+ * call of at least tens of nanoseconds per call, no indirect call.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "refbench.h"
+#include "grab/grab.h"
+
+enum { ARG_PPC, ARG_PIN, ARG_MIB, ARG_SHARED, ARG_LOOKUP };
+
+struct grab_scenario {
+	const char *name;
+	enum grab_mem mem;
+	unsigned int order;
+};
+
+static const struct grab_scenario sc_pmd_thp = { "pmd_thp", GRAB_MEM_NORMAL, HPAGE_PMD_ORDER };
+static const struct grab_scenario sc_pmd_devdax = { "pmd_devdax", GRAB_MEM_DEVICE, HPAGE_PMD_ORDER };
+static const struct grab_scenario sc_pmd_devdax_comp = { "pmd_devdax_compound", GRAB_MEM_DEVICE_COMPOUND,
+							 HPAGE_PMD_ORDER };
+static const struct grab_scenario sc_pud = { "pud", GRAB_MEM_NORMAL, HPAGE_PUD_ORDER };
+static const struct grab_scenario sc_pte = { "pte", GRAB_MEM_NORMAL, 0 };
+
+static struct grab_space space;
+
+static void grab_setup(rb_state *st, void *ctx)
+{
+	const struct grab_scenario *sc = ctx;
+	unsigned long nr_pages = (unsigned long)rb_range(st, ARG_MIB) << (20 - PAGE_SHIFT);
+	unsigned long slice = nr_pages / rb_thread_count(st);
+
+	if (slice % (1UL << sc->order)) {
+		rb_skip_with_error(st, "mem_mib / threads is not a whole number of leaves");
+		return;
+	}
+	if (grab_space_create(&space, sc->mem, sc->order, nr_pages))
+		rb_skip_with_error(st, "cannot build the address space (memory?)");
+}
+
+static void grab_teardown(rb_state *st, void *ctx)
+{
+	(void)st; (void)ctx;
+	if (space.mm)
+		grab_space_destroy(&space);
+}
+
+/* The thread's range and chunking. */
+struct grab_thread {
+	unsigned long begin, end, addr, ppc, chunk;
+	unsigned int flags;
+	enum gup_pgmap_lookup lookup;
+	struct page **buf;
+	double pages, calls;
+	bool short_call;
+};
+
+static bool grab_thread_init(rb_state *st, struct grab_thread *t)
+{
+	unsigned long nr = space.nr_pages, slice = nr;
+	int64_t ppc = rb_range(st, ARG_PPC);
+
+	memset(t, 0, sizeof(*t));
+	if (!rb_range(st, ARG_SHARED))
+		slice = nr / rb_thread_count(st);
+	t->begin = space.start + (rb_range(st, ARG_SHARED) ? 0 : rb_thread_index(st) * slice * PAGE_SIZE);
+	t->end = t->begin + slice * PAGE_SIZE;
+	t->addr = t->begin;
+	t->ppc = ppc > 0 ? (unsigned long)ppc : slice;
+	if (t->ppc > slice)
+		t->ppc = slice;
+	t->chunk = t->ppc >= 65536 ? 1 : 65536 / t->ppc;
+	t->flags = rb_range(st, ARG_PIN) ? FOLL_PIN : FOLL_GET;
+	t->lookup = (enum gup_pgmap_lookup)rb_range(st, ARG_LOOKUP);
+	t->buf = malloc(t->chunk * t->ppc * sizeof(*t->buf));
+	if (!t->buf) {
+		rb_skip_with_error(st, "out of memory for pages[]");
+		return false;
+	}
+	return true;
+}
+
+static void grab_thread_report(rb_state *st, struct grab_thread *t)
+{
+	if (t->short_call)
+		rb_skip_with_error(st, "a gup call returned fewer pages than asked");
+	rb_counter(st, "page_time", t->pages, RB_IS_RATE | RB_INVERT);
+	rb_counter(st, "call_time", t->calls, RB_IS_RATE | RB_INVERT);
+	rb_counter(st, "pages_per_call", (double)t->ppc, RB_AVG_THREADS);
+	free(t->buf);
+}
+
+/* One gup call of the thread; the cursor walks its range. */
+#define GRAB_ONE(gup, t, at)							\
+	({									\
+		long _got = gup(space.mm, (t)->addr, (t)->ppc, (t)->flags, (at), (t)->lookup); \
+		if (unlikely(_got != (long)(t)->ppc))				\
+			(t)->short_call = true;					\
+		(t)->addr += (t)->ppc * PAGE_SIZE;				\
+		if ((t)->addr + (t)->ppc * PAGE_SIZE > (t)->end)		\
+			(t)->addr = (t)->begin;					\
+		_got > 0 ? _got : 0;						\
+	})
+
+/* grab/<variant>: gup timed, release paused. */
+#define GRAB_BODY(variant, gup)							\
+static void body_##variant(rb_state *st, void *ctx)				\
+{										\
+	struct grab_thread t;							\
+	uint64_t n;								\
+										\
+	(void)ctx;								\
+	if (!grab_thread_init(st, &t))						\
+		return;								\
+	n = rb_start(st);							\
+	while (n) {								\
+		uint64_t k = n < t.chunk ? n : t.chunk;				\
+		unsigned long filled = 0;					\
+										\
+		for (uint64_t i = 0; i < k; i++)				\
+			filled += GRAB_ONE(gup, &t, t.buf + filled);		\
+		n -= k;								\
+		t.pages += filled;						\
+		t.calls += k;							\
+		rb_pause(st);							\
+		grab_release(t.buf, filled, t.flags);				\
+		rb_resume(st);							\
+	}									\
+	rb_stop(st);								\
+	grab_thread_report(st, &t);						\
+}
+GRAB_BODY(subpage, gup_fast_subpage)
+GRAB_BODY(grouped, gup_fast_grouped)
+
+/* grab/unpin_<variant>: gup (grouped) paused, unpin of each call's pages timed. */
+#define UNPIN_BODY(variant, unpin)						\
+static void body_unpin_##variant(rb_state *st, void *ctx)			\
+{										\
+	struct grab_thread t;							\
+	uint64_t n;								\
+										\
+	(void)ctx;								\
+	if (!grab_thread_init(st, &t))						\
+		return;								\
+	t.flags = FOLL_PIN;							\
+	n = rb_start(st);							\
+	while (n) {								\
+		uint64_t k = n < t.chunk ? n : t.chunk;				\
+		unsigned long filled = 0;					\
+										\
+		rb_pause(st);							\
+		for (uint64_t i = 0; i < k; i++)				\
+			filled += GRAB_ONE(gup_fast_grouped, &t, t.buf + filled); \
+		rb_resume(st);							\
+		for (unsigned long i = 0; i < filled; i += t.ppc)		\
+			unpin(t.buf + i, filled - i < t.ppc ? filled - i : t.ppc); \
+		n -= k;								\
+		t.pages += filled;						\
+		t.calls += k;							\
+	}									\
+	rb_stop(st);								\
+	grab_thread_report(st, &t);						\
+}
+UNPIN_BODY(per_page, unpin_user_pages_per_page)
+UNPIN_BODY(batched, unpin_user_pages)
+
+static int max_threads(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n < 1 ? 1 : n > 2 ? 2 : (int)n;
+}
+
+static void reg(const char *variant, rb_body_fn body, const struct grab_scenario *sc, int64_t ppc,
+		int64_t pin, int64_t mib, int64_t shared, int64_t lookup, int threads)
+{
+	char name[96];
+	int64_t nr_pages = mib << (20 - PAGE_SHIFT);
+	int64_t per_call = ppc > 0 ? ppc : nr_pages / (shared ? 1 : threads);
+	int64_t iters = ((int64_t)1 << 22) / per_call;
+	rb_bench *b;
+
+	snprintf(name, sizeof(name), "grab/%s/%s", variant, sc->name);
+	b = rb_register(name, body, (void *)sc);
+	rb_setup_teardown(b, grab_setup, grab_teardown);
+	RB_ARGS(b, ppc, pin, mib, shared, lookup);
+	RB_ARG_NAMES(b, "ppc", "pin", "mem_mib", "shared", "lookup");
+	rb_iterations(b, iters < 4 ? 4 : (uint64_t)iters);
+	rb_unit(b, RB_MICROSECOND);
+	rb_threads(b, threads);
+}
+
+static void grab_register(void)
+{
+	static const struct { const char *name; rb_body_fn body; } variants[] = {
+		{ "subpage", body_subpage },
+		{ "grouped", body_grouped },
+	};
+	int mt = max_threads();
+
+	for (size_t v = 0; v < ARRAY_SIZE(variants); v++) {
+		const char *vn = variants[v].name;
+		rb_body_fn fn = variants[v].body;
+
+		/* THP PMD leaves: pages per call x get/pin, memmap below the LLC ... */
+		for (int pin = 0; pin < 2; pin++)
+			for (int p = 0; p < 3; p++)
+				reg(vn, fn, &sc_pmd_thp, (int64_t[]){ 1, 512, 0 }[p], pin, 64, 1, 0, 1);
+		/* ... and far above it (16 GiB mapped: the published run's size). */
+		reg(vn, fn, &sc_pmd_thp, 512, 0, 16384, 1, 0, 1);
+		reg(vn, fn, &sc_pmd_thp, 0, 0, 16384, 1, 0, 1);
+		reg(vn, fn, &sc_pmd_thp, 0, 1, 16384, 1, 0, 1);
+		/* Threads on the same folios vs disjoint ones. */
+		if (mt > 1)
+			for (int shared = 0; shared < 2; shared++)
+				for (int pin = 0; pin < 2; pin++)
+					reg(vn, fn, &sc_pmd_thp, 512, pin, 64, shared, 0, mt);
+		/* Device-dax (the published figure): non-compound, cached pgmap lookup. */
+		for (int pin = 0; pin < 2; pin++)
+			for (int big = 0; big < 2; big++)
+				reg(vn, fn, &sc_pmd_devdax, 0, pin, big ? 16384 : 64, 1, GUP_PGMAP_CACHED, 1);
+		for (int lookup = GUP_PGMAP_NONE; lookup <= GUP_PGMAP_XA; lookup++)
+			reg(vn, fn, &sc_pmd_devdax, 512, 0, 64, 1, lookup, 1);
+		if (mt > 1)
+			for (int shared = 0; shared < 2; shared++)
+				reg(vn, fn, &sc_pmd_devdax, 512, 0, 64, shared, GUP_PGMAP_CACHED, mt);
+		/* Compound device pages. */
+		for (int pin = 0; pin < 2; pin++)
+			reg(vn, fn, &sc_pmd_devdax_comp, 0, pin, 16384, 1, GUP_PGMAP_CACHED, 1);
+		/* PUD-sized leaves. */
+		for (int pin = 0; pin < 2; pin++)
+			for (int p = 0; p < 2; p++)
+				reg(vn, fn, &sc_pud, (int64_t[]){ 512, 0 }[p], pin, 1024, 1, 0, 1);
+		/* PTEs of small folios: the same code in both variants. */
+		reg(vn, fn, &sc_pte, 512, 0, 64, 1, 0, 1);
+	}
+	/* Unpin: per page vs batched, THP and device-dax pins. */
+	for (int v = 0; v < 2; v++) {
+		const char *vn = v ? "unpin_batched" : "unpin_per_page";
+		rb_body_fn fn = v ? body_unpin_batched : body_unpin_per_page;
+
+		reg(vn, fn, &sc_pmd_thp, 512, 1, 64, 1, 0, 1);
+		reg(vn, fn, &sc_pmd_thp, 0, 1, 64, 1, 0, 1);
+		reg(vn, fn, &sc_pmd_thp, 0, 1, 16384, 1, 0, 1);
+		reg(vn, fn, &sc_pmd_devdax, 0, 1, 64, 1, GUP_PGMAP_CACHED, 1);
+		if (mt > 1)
+			for (int shared = 0; shared < 2; shared++)
+				reg(vn, fn, &sc_pmd_thp, 512, 1, 64, shared, 0, mt);
+	}
+}
+
+RB_FAMILY(grab, "grab", "gup-fast: per-subpage vs grouped head refcount grabs; per-page vs batched unpin",
+	  grab_register);

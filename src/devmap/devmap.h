@@ -1,0 +1,174 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * refbench devmap family: ZONE_DEVICE pages and their put_page() paths
+ * (REFERENCE.md (5), seed 004).
+ *
+ * devmem.c is the memremap_pages() model both this family and the grab family
+ * use: it carves a pfn range of the memmap outside every buddy zone, makes it
+ * ZONE_DEVICE pages of one struct dev_pagemap (optionally compound, per
+ * pgmap->vmemmap_shift), and records the pgmap in pgmap_array, an xarray-like
+ * radix tree that get_dev_pagemap() walks (mm/memremap.c).
+ *
+ * The two put paths, one file each:
+ *   put_page_onebased.c   device pages are idle at refcount 1 (v4.x-v5.17,
+ *                         CONFIG_DEV_PAGEMAP_OPS): put_page() tests the
+ *                         devmap_managed_key static key, then
+ *                         put_devmap_managed_page() frees at 1.
+ *   put_page_zerobased.c  idle at 0 (27674ef6c73f, ef233450898f): one path,
+ *                         put_page_testzero() -> __put_page() ->
+ *                         free_zone_device_page(); allocation sets 1.
+ *
+ * Kernel-model additions made here (candidates for src/kernel): the pgmap
+ * xarray and get_dev_pagemap()/put_dev_pagemap(), the percpu_ref model of
+ * pgmap->ref, zone_device_data links for a driver's free list.
+ */
+#ifndef RB_DEVMAP_H
+#define RB_DEVMAP_H
+
+#include <stdint.h>
+
+#include "kernel/mm.h"
+
+/*
+ * WARN_ON_ONCE(): returns the condition; the test builds (CONFIG_DEBUG_VM)
+ * make a warning fatal so that no test passes with one.
+ */
+static __always_inline bool rb_warn_on_once(bool cond, const char *what, const char *file,
+					    int line, const char *func)
+{
+#ifdef CONFIG_DEBUG_VM
+	if (unlikely(cond))
+		rb_vm_bug(what, file, line, func);
+#else
+	(void)what; (void)file; (void)line; (void)func;
+#endif
+	return cond;
+}
+#define WARN_ON_ONCE(cond)	rb_warn_on_once(!!(cond), #cond, __FILE__, __LINE__, __func__)
+
+/* ---- devmem.c: memremap_pages() and the pgmap lookup ---- */
+
+/*
+ * memremap_pages(): make [pgmap->start_pfn, + pgmap->nr_pages) of the memmap
+ * ZONE_DEVICE pages of @pgmap (memmap_init_zone_device()): zone bits,
+ * PG_reserved, page->pgmap, _mapcount -1, and @init_count in the refcount of
+ * every page (non-compound) or of every compound head (vmemmap_shift > 0,
+ * memmap_init_compound(); tails 0). The range must lie outside every buddy
+ * zone and be aligned to 1 << vmemmap_shift. Also stores @pgmap in
+ * pgmap_array. Returns 0, -EINVAL (bad range) or -ENOMEM.
+ */
+int memremap_pages(struct dev_pagemap *pgmap, int init_count);
+/* memunmap_pages(): drop @pgmap from pgmap_array (the struct pages stay). */
+void memunmap_pages(struct dev_pagemap *pgmap);
+
+/*
+ * pgmap_array lookup: xa_load(&pgmap_array, pfn), a walk down a 64-way radix
+ * tree with multi-index entries, as lib/xarray.c.
+ */
+struct dev_pagemap *pgmap_xa_load(unsigned long pfn);
+/* Number of radix levels pgmap_xa_load() walked for @pfn (for tests and docs). */
+unsigned int pgmap_xa_depth(unsigned long pfn);
+
+/*
+ * pgmap->ref is a percpu_ref: percpu_ref_tryget_live()/percpu_ref_put() are a
+ * this_cpu_inc/dec of a CPU-local counter (no locked instruction, no shared
+ * line) while the ref is live. Modelled as one thread-local counter; the
+ * "dead" state (memunmap_pages() in progress) is not modelled.
+ */
+extern _Thread_local long dev_pagemap_percpu_ref;
+
+static __always_inline bool percpu_ref_tryget_live(struct dev_pagemap *pgmap)
+{
+	(void)pgmap;
+	dev_pagemap_percpu_ref++;
+	return true;
+}
+static __always_inline void put_dev_pagemap(struct dev_pagemap *pgmap)
+{
+	if (pgmap)
+		dev_pagemap_percpu_ref--;
+}
+
+static __always_inline bool pgmap_contains(const struct dev_pagemap *pgmap, unsigned long pfn)
+{
+	return pfn - pgmap->start_pfn < pgmap->nr_pages;
+}
+
+/*
+ * get_dev_pagemap() (mm/memremap.c, v4.5-v6.x): with a cached @pgmap that
+ * still covers @pfn, just return it (the caller already holds a live ref);
+ * else drop it and look @pfn up in pgmap_array, taking a ref.
+ */
+static __always_inline struct dev_pagemap *get_dev_pagemap(unsigned long pfn,
+							    struct dev_pagemap *pgmap)
+{
+	if (pgmap) {
+		if (likely(pgmap_contains(pgmap, pfn)))
+			return pgmap;
+		put_dev_pagemap(pgmap);
+	}
+	pgmap = pgmap_xa_load(pfn);
+	if (pgmap && !percpu_ref_tryget_live(pgmap))
+		pgmap = NULL;
+	return pgmap;
+}
+
+/* ---- a device driver's page allocator (lib/test_hmm.c's dmirror model) ---- */
+/*
+ * Free device pages are linked through page->zone_device_data under the
+ * driver's lock; the pgmap's ops->page_free callback puts a page back.
+ * pgmap.owner points back at the driver.
+ */
+struct devmap_driver {
+	spinlock_t lock;
+	struct page *free_pages;
+	unsigned long nr_free;
+	struct dev_pagemap pgmap;
+} __aligned(SMP_CACHE_BYTES);
+
+/* dmirror_devmem_free(): the page_free callback, pushes @page on the free list. */
+void devmap_driver_page_free(struct page *page);
+/* Pop a free page (the caller then runs the variant's alloc_init), or NULL. */
+struct page *devmap_driver_alloc(struct devmap_driver *drv);
+/* Push @page on the free list (what page_free does). */
+void devmap_driver_push(struct devmap_driver *drv, struct page *page);
+/*
+ * devmap_driver_init(): memremap_pages() of [start_pfn, +nr_pages) as @type
+ * with @ops (NULL: devmap_driver_page_free), every page put on the free list
+ * with refcount @idle_count. Returns 0 or a negative errno.
+ */
+int devmap_driver_init(struct devmap_driver *drv, enum memory_type type, unsigned long start_pfn,
+		       unsigned long nr_pages, const struct dev_pagemap_ops *ops, int idle_count);
+void devmap_driver_destroy(struct devmap_driver *drv);
+
+/* ---- the put_page() variants ---- */
+/*
+ * One variant of the whole device-page reference protocol. The function
+ * pointers are for tests; the benchmark loops (*_loop) are instantiated in
+ * the variant's file with the put path inlined, one call per batch.
+ */
+struct devmap_variant {
+	const char *name;
+	int idle_count;			/* refcount of a free (idle) device page: 1 or 0 */
+	/* The whole put_page() of the variant, for any page. */
+	void (*put_page)(struct page *page);
+	/* The driver hands out a free page: 1-based get_page() (1 -> 2); 0-based zone_device_page_init() (0 -> 1). */
+	void (*alloc_init)(struct page *page);
+	/* Turn device-page management on (memremap_pages() of a PRIVATE/FS_DAX pgmap) / off. */
+	void (*managed_get)(void);
+	void (*managed_put)(void);
+	/* @iters times get_page()+put_page() on pages[i % npages], busy (refcount stays above idle). */
+	void (*get_put_loop)(struct page *first, unsigned long npages, unsigned long stride, uint64_t iters);
+	/* @iters times: devmap_driver_alloc + alloc_init + put_page (-> page_free -> back to the driver). */
+	void (*alloc_put_loop)(struct devmap_driver *drv, uint64_t iters);
+};
+
+extern const struct devmap_variant devmap_onebased;
+extern const struct devmap_variant devmap_zerobased;
+
+/* put_page_onebased.c */
+extern _Atomic bool devmap_managed_key;	/* DEFINE_STATIC_KEY_FALSE(devmap_managed_key) */
+void put_devmap_managed_page(struct page *page);
+void free_devmap_managed_page(struct page *page);
+
+#endif

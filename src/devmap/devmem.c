@@ -1,0 +1,285 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * refbench devmap family: memremap_pages() (mm/memremap.c,
+ * memmap_init_zone_device() in mm/mm_init.c) and the pgmap_array lookup, over
+ * the model memmap.
+ *
+ * pgmap_array is modelled as lib/xarray.c lays it out: 64-slot nodes
+ * (XA_CHUNK_SHIFT 6), the index (here the pfn) consumed 6 bits per level from
+ * the top, and a range stored with xa_store_range() as multi-index entries:
+ * at the highest level where an aligned chunk lies wholly inside the range.
+ * So a lookup walks one node per level until it meets the pgmap pointer; the
+ * walk is what an uncached get_dev_pagemap() costs per pfn (seed 002). No RCU:
+ * the tree is built and torn down while no walker runs.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "devmap.h"
+
+#define XA_CHUNK_SHIFT	6
+#define XA_CHUNK_SIZE	(1UL << XA_CHUNK_SHIFT)
+#define XA_CHUNK_MASK	(XA_CHUNK_SIZE - 1)
+
+struct xa_node {
+	unsigned char shift;		/* bits of the index below this node's slots */
+	void *slots[XA_CHUNK_SIZE];
+};
+
+/* Node pointers are tagged with 2 in the low bits, as xa_mk_node() does. */
+static inline bool xa_is_node(const void *entry) { return ((uintptr_t)entry & 3) == 2; }
+static inline struct xa_node *xa_to_node(const void *entry) { return (struct xa_node *)((uintptr_t)entry - 2); }
+static inline void *xa_mk_node(const struct xa_node *node) { return (void *)((uintptr_t)node | 2); }
+
+/* Nodes come from chunks of model memory, freed when the last pgmap goes. */
+#define XA_POOL_BYTES	(256UL << 10)
+struct xa_pool {
+	struct xa_pool *next;
+	size_t used;
+};
+
+static struct {
+	void *root;
+	unsigned int shift;		/* the root node's shift */
+	unsigned int nr_pgmaps;
+	struct xa_pool *pool;
+} pgmap_array;
+
+_Thread_local long dev_pagemap_percpu_ref;
+
+static struct xa_node *xa_node_alloc(unsigned int shift)
+{
+	struct xa_pool *p = pgmap_array.pool;
+	struct xa_node *node;
+
+	if (!p || p->used + sizeof(*node) > XA_POOL_BYTES) {
+		p = rb_model_alloc(XA_POOL_BYTES);
+		if (!p)
+			return NULL;
+		p->next = pgmap_array.pool;
+		p->used = ALIGN(sizeof(*p), SMP_CACHE_BYTES);
+		pgmap_array.pool = p;
+	}
+	node = (struct xa_node *)((char *)p + p->used);
+	p->used += ALIGN(sizeof(*node), SMP_CACHE_BYTES);
+	memset(node, 0, sizeof(*node));
+	node->shift = shift;
+	return node;
+}
+
+static void xa_destroy(void)
+{
+	while (pgmap_array.pool) {
+		struct xa_pool *p = pgmap_array.pool;
+
+		pgmap_array.pool = p->next;
+		rb_model_free(p, XA_POOL_BYTES);
+	}
+	pgmap_array.root = NULL;
+	pgmap_array.shift = 0;
+}
+
+/* Store @entry for [first, last] below @node (covering [base, base + 64 << shift)). */
+static int xa_store_range_node(struct xa_node *node, unsigned long base, unsigned long first,
+			       unsigned long last, void *entry)
+{
+	unsigned long span = 1UL << node->shift;
+	unsigned long i;
+
+	for (i = 0; i < XA_CHUNK_SIZE; i++) {
+		unsigned long lo = base + i * span, hi = lo + span - 1;
+		struct xa_node *child;
+		int ret;
+
+		if (hi < first || lo > last)
+			continue;
+		if ((lo >= first && hi <= last) || node->shift == 0) {
+			node->slots[i] = entry;		/* a multi-index entry */
+			continue;
+		}
+		if (xa_is_node(node->slots[i])) {
+			child = xa_to_node(node->slots[i]);
+		} else {
+			BUG_ON(node->slots[i] && entry);	/* ranges never overlap */
+			child = xa_node_alloc(node->shift - XA_CHUNK_SHIFT);
+			if (!child)
+				return -ENOMEM;
+			node->slots[i] = xa_mk_node(child);
+		}
+		ret = xa_store_range_node(child, lo, first, last, entry);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static int xa_store_range(unsigned long first, unsigned long last, void *entry)
+{
+	if (!pgmap_array.root) {
+		struct xa_node *root;
+		unsigned int shift = 0;
+
+		/* One root wide enough for every pfn of the memmap. */
+		while ((XA_CHUNK_SIZE << shift) < max_pfn)
+			shift += XA_CHUNK_SHIFT;
+		root = xa_node_alloc(shift);
+		if (!root)
+			return -ENOMEM;
+		pgmap_array.root = xa_mk_node(root);
+		pgmap_array.shift = shift;
+	}
+	return xa_store_range_node(xa_to_node(pgmap_array.root), 0, first, last, entry);
+}
+
+struct dev_pagemap *pgmap_xa_load(unsigned long pfn)
+{
+	void *entry = pgmap_array.root;
+
+	while (xa_is_node(entry)) {
+		struct xa_node *node = xa_to_node(entry);
+
+		entry = node->slots[(pfn >> node->shift) & XA_CHUNK_MASK];
+	}
+	return entry;
+}
+
+unsigned int pgmap_xa_depth(unsigned long pfn)
+{
+	void *entry = pgmap_array.root;
+	unsigned int depth = 0;
+
+	while (xa_is_node(entry)) {
+		struct xa_node *node = xa_to_node(entry);
+
+		entry = node->slots[(pfn >> node->shift) & XA_CHUNK_MASK];
+		depth++;
+	}
+	return depth;
+}
+
+static bool pfn_in_buddy_zone(unsigned long pfn)
+{
+	for (int z = 0; z < MAX_NR_ZONES; z++) {
+		struct zone *zone = model_zones[z];
+
+		if (zone && pfn - zone->zone_start_pfn < zone->spanned_pages)
+			return true;
+	}
+	return false;
+}
+
+int memremap_pages(struct dev_pagemap *pgmap, int init_count)
+{
+	unsigned long pfn, start = pgmap->start_pfn, end = start + pgmap->nr_pages;
+	unsigned long nr_compound = 1UL << pgmap->vmemmap_shift;
+	int ret;
+
+	if (!vmemmap || !pgmap->nr_pages || end > max_pfn || end < start ||
+	    pgmap->vmemmap_shift > MAX_ORDER_MODEL || !IS_ALIGNED(start, nr_compound) ||
+	    !IS_ALIGNED(pgmap->nr_pages, nr_compound) ||
+	    pfn_in_buddy_zone(start) || pfn_in_buddy_zone(end - 1))
+		return -EINVAL;
+	ret = xa_store_range(start, end - 1, pgmap);
+	if (ret)
+		return ret;
+	pgmap_array.nr_pgmaps++;
+
+	/* memmap_init_zone_device(): __init_zone_device_page() on every page. */
+	for (pfn = start; pfn < end; pfn++) {
+		struct page *page = pfn_to_page(pfn);
+
+		WRITE_ONCE(page->flags, BIT(PG_reserved));
+		set_page_zone(page, ZONE_DEVICE);
+		WRITE_ONCE(page->compound_head, 0);
+		page->pgmap = pgmap;
+		page->zone_device_data = NULL;
+		page_mapcount_reset(page);
+		set_page_count(page, init_count);
+	}
+	/* memmap_init_compound(): heads keep the count, tails 0. */
+	if (pgmap->vmemmap_shift) {
+		for (pfn = start; pfn < end; pfn += nr_compound) {
+			struct page *head = pfn_to_page(pfn);
+			unsigned long i;
+
+			prep_compound_page(head, pgmap->vmemmap_shift);
+			for (i = 1; i < nr_compound; i++)
+				set_page_count(head + i, 0);
+		}
+	}
+	return 0;
+}
+
+void memunmap_pages(struct dev_pagemap *pgmap)
+{
+	if (!pgmap_array.root)
+		return;
+	xa_store_range(pgmap->start_pfn, pgmap->start_pfn + pgmap->nr_pages - 1, NULL);
+	if (--pgmap_array.nr_pgmaps == 0)
+		xa_destroy();
+}
+
+/* ---- the driver ---- */
+void devmap_driver_push(struct devmap_driver *drv, struct page *page)
+{
+	spin_lock(&drv->lock);
+	page->zone_device_data = drv->free_pages;
+	drv->free_pages = page;
+	drv->nr_free++;
+	spin_unlock(&drv->lock);
+}
+
+void devmap_driver_page_free(struct page *page)
+{
+	devmap_driver_push(page->pgmap->owner, page);
+}
+
+struct page *devmap_driver_alloc(struct devmap_driver *drv)
+{
+	struct page *page;
+
+	spin_lock(&drv->lock);
+	page = drv->free_pages;
+	if (page) {
+		drv->free_pages = page->zone_device_data;
+		page->zone_device_data = NULL;
+		drv->nr_free--;
+	}
+	spin_unlock(&drv->lock);
+	return page;
+}
+
+static const struct dev_pagemap_ops devmap_driver_ops = {
+	.page_free = devmap_driver_page_free,
+};
+
+int devmap_driver_init(struct devmap_driver *drv, enum memory_type type, unsigned long start_pfn,
+		       unsigned long nr_pages, const struct dev_pagemap_ops *ops, int idle_count)
+{
+	unsigned long i;
+	int ret;
+
+	memset(drv, 0, sizeof(*drv));
+	spin_lock_init(&drv->lock);
+	drv->pgmap.type = type;
+	drv->pgmap.ops = ops ? ops : &devmap_driver_ops;
+	drv->pgmap.start_pfn = start_pfn;
+	drv->pgmap.nr_pages = nr_pages;
+	drv->pgmap.owner = drv;
+	ret = memremap_pages(&drv->pgmap, idle_count);
+	if (ret)
+		return ret;
+	/* Highest pfn pushed first: allocation then hands out ascending pfns. */
+	for (i = nr_pages; i-- > 0;)
+		devmap_driver_push(drv, pfn_to_page(start_pfn + i));
+	return 0;
+}
+
+void devmap_driver_destroy(struct devmap_driver *drv)
+{
+	if (drv->pgmap.ops)
+		memunmap_pages(&drv->pgmap);
+	drv->pgmap.ops = NULL;
+	drv->free_pages = NULL;
+	drv->nr_free = 0;
+}

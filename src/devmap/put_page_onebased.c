@@ -1,0 +1,186 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * devmap/onebased: ZONE_DEVICE pages are idle at refcount 1
+ * (CONFIG_DEV_PAGEMAP_OPS, Dan Williams, v4.x-v5.17; REFERENCE.md (5)).
+ *
+ *   put_page(page):
+ *	page = compound_head(page);
+ *	if (page_is_devmap_managed(page)) {	// static key && zone device && PRIVATE/FS_DAX
+ *		put_devmap_managed_page(page);	// out of line, mm/memremap.c
+ *		return;
+ *	}
+ *	if (put_page_testzero(page))
+ *		__put_page(page);
+ *
+ *   put_devmap_managed_page(page):
+ *	count = page_ref_dec_return(page);
+ *	if (count == 1) free_devmap_managed_page(page);	// idle: tell the driver
+ *	else if (!count) __put_page(page);
+ *
+ * Userspace difference: devmap_managed_key is a static key in the kernel (a
+ * patched NOP/JMP, so the test costs nothing while it is off); the static key
+ * is a plain branch here, a relaxed load of a global flag. With it on, every
+ * put_page() in the system also pays the zone test (page->flags, the line
+ * put_page_testzero() touches anyway) and, for device pages, a load of
+ * pgmap->type.
+ *
+ * free_devmap_managed_page() calls pgmap->ops->page_free for PRIVATE pages
+ * (the driver's free) and, for FS_DAX pages, wake_up_var(&page->_refcount) to
+ * wake dax_layout_busy_page(); the model calls page_free for both, as "the
+ * page became idle" callback the stress test counts.
+ *
+ * Test-only broken builds (tests/devmap): RB_BROKEN_ONEBASED_NOKEY never turns
+ * the key on, RB_BROKEN_ONEBASED_RACY reads the count and decrements it in two
+ * steps.
+ */
+#include <sched.h>
+
+#include "devmap.h"
+
+_Atomic bool devmap_managed_key;	/* DEFINE_STATIC_KEY_FALSE(devmap_managed_key) */
+static atomic_t devmap_managed_enable;	/* static_branch_inc/dec count */
+
+/* devmap_managed_enable_get(): memremap_pages() of a PRIVATE or FS_DAX pgmap. */
+static void devmap_managed_enable_get(void)
+{
+#ifdef RB_BROKEN_ONEBASED_NOKEY
+	(void)devmap_managed_enable;	/* broken: the key is never turned on */
+#else
+	if (atomic_inc_return(&devmap_managed_enable) == 1)
+		atomic_store_explicit(&devmap_managed_key, true, mo_relaxed);	/* static_branch_enable */
+#endif
+}
+
+static void devmap_managed_enable_put(void)
+{
+#ifndef RB_BROKEN_ONEBASED_NOKEY
+	if (atomic_dec_return(&devmap_managed_enable) == 0)
+		atomic_store_explicit(&devmap_managed_key, false, mo_relaxed);
+#endif
+}
+
+static __always_inline bool static_branch_unlikely_devmap_managed_key(void)
+{
+	return unlikely(atomic_load_explicit(&devmap_managed_key, mo_relaxed));
+}
+
+static __always_inline bool page_is_devmap_managed(struct page *page)
+{
+	if (!static_branch_unlikely_devmap_managed_key())
+		return false;
+	if (!is_zone_device_page(page))
+		return false;
+	switch (page->pgmap->type) {
+	case MEMORY_DEVICE_PRIVATE:
+	case MEMORY_DEVICE_FS_DAX:
+		return true;
+	default:
+		break;
+	}
+	return false;
+}
+
+/* __put_page() of v5.x: a device page at 0 only drops its pgmap reference. */
+static __noinline void __put_page_onebased(struct page *page)
+{
+	if (is_zone_device_page(page)) {
+		put_dev_pagemap(page->pgmap);
+		return;
+	}
+	__folio_put((struct folio *)page);
+}
+
+__noinline void free_devmap_managed_page(struct page *page)
+{
+	/* FS_DAX: wake_up_var(&page->_refcount); PRIVATE: the driver frees it (see above). */
+	page->mapping = NULL;
+	page->pgmap->ops->page_free(page);
+}
+
+__noinline void put_devmap_managed_page(struct page *page)
+{
+	int count;
+
+	if (WARN_ON_ONCE(!page_is_devmap_managed(page)))
+		return;
+#ifdef RB_BROKEN_ONEBASED_RACY
+	/* Broken: the test and the decrement are two steps. */
+	count = page_ref_count(page);
+	sched_yield();
+	page_ref_dec(page);
+	count--;
+#else
+	count = page_ref_dec_return(page);
+#endif
+	/*
+	 * devmap page refcounts are 1-based, rather than 0-based: if refcount
+	 * is 1, then the page is free and the refcount is stable because
+	 * nobody holds a reference on the page.
+	 */
+	if (count == 1)
+		free_devmap_managed_page(page);
+	else if (!count)
+		__put_page_onebased(page);
+}
+
+static __always_inline void put_page_onebased_inline(struct page *page)
+{
+	page = compound_head(page);
+	if (page_is_devmap_managed(page)) {
+		put_devmap_managed_page(page);
+		return;
+	}
+	if (put_page_testzero(page))
+		__put_page_onebased(page);
+}
+
+static void put_page_onebased(struct page *page)
+{
+	put_page_onebased_inline(page);
+}
+
+/* lib/test_hmm.c (v5.x) dmirror_devmem_alloc_page(): get_page() on the idle page. */
+static void alloc_init_onebased(struct page *page)
+{
+	VM_BUG_ON_PAGE(page_ref_count(page) != 1, page);
+	get_page(page);
+}
+
+static void get_put_loop_onebased(struct page *first, unsigned long npages, unsigned long stride,
+				  uint64_t iters)
+{
+	unsigned long i = 0;
+
+	while (iters--) {
+		struct page *page = first + i;
+
+		get_page(page);
+		put_page_onebased_inline(page);
+		i += stride;
+		if (i >= npages)
+			i -= npages;
+	}
+}
+
+static void alloc_put_loop_onebased(struct devmap_driver *drv, uint64_t iters)
+{
+	while (iters--) {
+		struct page *page = devmap_driver_alloc(drv);
+
+		if (unlikely(!page))
+			return;
+		get_page(page);
+		put_page_onebased_inline(page);
+	}
+}
+
+const struct devmap_variant devmap_onebased = {
+	.name = "onebased",
+	.idle_count = 1,
+	.put_page = put_page_onebased,
+	.alloc_init = alloc_init_onebased,
+	.managed_get = devmap_managed_enable_get,
+	.managed_put = devmap_managed_enable_put,
+	.get_put_loop = get_put_loop_onebased,
+	.alloc_put_loop = alloc_put_loop_onebased,
+};

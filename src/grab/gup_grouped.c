@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * grab/grouped: one refcount grab per leaf (Joao Martins, "mm/gup: grab head
+ * page refcount once for group of subpages",
+ * <20210827145819.16471-9-joao.m.martins@oracle.com>, shape by Jason
+ * Gunthorpe in seed 002; gup_huge_pmd()/gup_huge_pud() of v5.x-v6.6):
+ *
+ *	page = pmd_page(orig) + ((addr & ~PMD_MASK) >> PAGE_SHIFT);
+ *	refs = record_subpages(page, addr, end, pages + *nr);	// N stores
+ *	folio = try_grab_folio(page, refs, flags);		// one atomic
+ *	if (!folio) return 0;
+ *	if (pmd_val(orig) != pmd_val(*pmdp)) {			// re-check
+ *		gup_put_folio(folio, refs, flags);
+ *		return 0;
+ *	}
+ *	*nr += refs; folio_set_referenced(folio);
+ *
+ * Device leaves ("devmap"): one dev_pagemap lookup per group. A compound
+ * device leaf is one group; non-compound device pages (vmemmap_shift 0) are
+ * one group per page, as Joao's __gup_device_huge() does
+ * (next = PageCompound(head) ? end : addr + PAGE_SIZE), then the leaf is
+ * re-checked once.
+ *
+ * Test-only broken build (tests/grab): RB_BROKEN_NO_PMD_RECHECK drops the
+ * re-check.
+ */
+#include "grab_walk.h"
+
+static __always_inline bool gup_leaf_changed(unsigned long orig, _Atomic unsigned long *entryp)
+{
+#ifdef RB_BROKEN_NO_PMD_RECHECK
+	(void)orig; (void)entryp;
+	return false;
+#else
+	return unlikely(orig != READ_ONCE(*entryp));
+#endif
+}
+
+/* Non-compound device pages: a group of one per page. */
+static __noinline int gup_device_leaf_grouped(unsigned long orig, _Atomic unsigned long *entryp,
+					      unsigned long addr, unsigned long end,
+					      struct page *page, struct gup_walk *w)
+{
+	long nr_start = w->nr;
+
+	GUP_RACE_WINDOW();
+	do {
+		if (!gup_pgmap_lookup(w, page_to_pfn(page)) || !try_grab_folio(page, 1, w->flags)) {
+			undo_dev_pagemap(w, nr_start);
+			return 0;
+		}
+		SetPageReferenced(page);
+		w->pages[w->nr++] = page;
+		page++;
+	} while (addr += PAGE_SIZE, addr != end);
+	if (gup_leaf_changed(orig, entryp)) {
+		undo_dev_pagemap(w, nr_start);
+		return 0;
+	}
+	return 1;
+}
+
+static __always_inline int gup_huge_leaf_grouped(unsigned long orig, _Atomic unsigned long *entryp,
+						 unsigned long leaf_mask, unsigned long addr,
+						 unsigned long end, struct gup_walk *w)
+{
+	struct page *page = nth_page(pfn_to_page(leaf_pfn(orig)), (addr & ~leaf_mask) >> PAGE_SHIFT);
+	struct folio *folio;
+	int refs;
+
+	if (orig & _PAGE_DEVMAP) {
+		if (unlikely(!PageCompound(page)))
+			return gup_device_leaf_grouped(orig, entryp, addr, end, page, w);
+		if (!gup_pgmap_lookup(w, page_to_pfn(page)))
+			return 0;
+	}
+	refs = record_subpages(page, addr, end, w->pages + w->nr);
+	GUP_RACE_WINDOW();
+	folio = try_grab_folio(page, refs, w->flags);
+	if (!folio)
+		return 0;
+	if (gup_leaf_changed(orig, entryp)) {
+		gup_put_folio(folio, refs, w->flags);
+		return 0;
+	}
+	w->nr += refs;
+	folio_set_referenced(folio);
+	return 1;
+}
+
+long gup_fast_grouped(struct mm_struct *mm, unsigned long start, unsigned long nr_pages,
+		      unsigned int gup_flags, struct page **pages, enum gup_pgmap_lookup lookup)
+{
+	return gup_fast_walk(mm, start, nr_pages, gup_flags, pages, lookup, gup_huge_leaf_grouped);
+}
