@@ -29,23 +29,6 @@
 
 #include "kernel/mm.h"
 
-/*
- * WARN_ON_ONCE(): returns the condition; the test builds (CONFIG_DEBUG_VM)
- * make a warning fatal so that no test passes with one.
- */
-static __always_inline bool rb_warn_on_once(bool cond, const char *what, const char *file,
-					    int line, const char *func)
-{
-#ifdef CONFIG_DEBUG_VM
-	if (unlikely(cond))
-		rb_vm_bug(what, file, line, func);
-#else
-	(void)what; (void)file; (void)line; (void)func;
-#endif
-	return cond;
-}
-#define WARN_ON_ONCE(cond)	rb_warn_on_once(!!(cond), #cond, __FILE__, __LINE__, __func__)
-
 /* ---- devmem.c: memremap_pages() and the pgmap lookup ---- */
 
 /*

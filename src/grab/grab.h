@@ -35,13 +35,6 @@
 
 #include "devmap/devmap.h"
 
-/* include/linux/mm_types.h / mm.h gup flags (values of v6.6) */
-#define FOLL_WRITE	0x01
-#define FOLL_GET	0x04
-#define FOLL_LONGTERM	0x100
-#define FOLL_PIN	0x200000	/* internal in v6.6; the value is the model's */
-#define GUP_PIN_COUNTING_BIAS	(1U << 10)
-
 /* How the subpage walk finds each device pfn's dev_pagemap (seed 002). */
 enum gup_pgmap_lookup {
 	GUP_PGMAP_NONE,		/* no lookup (what grouped does per leaf is one lookup at most) */
@@ -49,119 +42,7 @@ enum gup_pgmap_lookup {
 	GUP_PGMAP_XA,		/* an uncached xa_load(&pgmap_array, pfn) + percpu ref per pfn */
 };
 
-/*
- * SetPageReferenced / folio_set_referenced (PG_referenced; the kernel model
- * has the bit but no accessor yet): an atomic set_bit, i.e. a locked RMW on
- * the page's flags line.
- */
-static __always_inline void SetPageReferenced(struct page *page)
-{
-	set_bit(PG_referenced, &page->flags);
-}
-static __always_inline void folio_set_referenced(struct folio *folio)
-{
-	set_bit(PG_referenced, &folio->flags);
-}
-
-/* ---- mm/gup.c primitives shared by the variants (v6.6) ---- */
-
-/*
- * try_get_folio(): the speculative grab of refs; NULL on a frozen (0) folio,
- * retry if the folio was split under us (REFERENCE.md (1)).
- */
-static __always_inline struct folio *try_get_folio(struct page *page, int refs)
-{
-	struct folio *folio;
-
-retry:
-	folio = page_folio(page);
-	if (WARN_ON_ONCE(folio_ref_count(folio) < 0))
-		return NULL;
-	if (unlikely(!folio_ref_try_add(folio, refs)))
-		return NULL;
-	if (unlikely(page_folio(page) != folio)) {
-		folio_put_refs(folio, refs);
-		goto retry;
-	}
-	return folio;
-}
-
-/*
- * try_grab_folio(): FOLL_GET takes refs; FOLL_PIN on a large folio also adds
- * refs to the exact _pincount, on a small one (GUP_PIN_COUNTING_BIAS - 1) *
- * refs more on _refcount. Then smp_mb__after_atomic() before the caller
- * re-checks the page table (pairs with the unmap side's full barrier).
- */
-static __always_inline struct folio *try_grab_folio(struct page *page, int refs, unsigned int flags)
-{
-	struct folio *folio;
-
-	if (WARN_ON_ONCE((flags & (FOLL_GET | FOLL_PIN)) == 0))
-		return NULL;
-	folio = try_get_folio(page, refs);
-	if (!folio || (flags & FOLL_GET))
-		return folio;
-	if (folio_test_large(folio))
-		atomic_add(refs, &folio->_pincount);
-	else
-		folio_ref_add(folio, refs * (GUP_PIN_COUNTING_BIAS - 1));
-	smp_mb__after_atomic();
-	return folio;
-}
-
-/*
- * try_grab_page() (v5.x-v6.6): a non-speculative grab of one page, for callers
- * that hold the page stable otherwise (the page-table lock in slow GUP; the
- * live dev_pagemap reference in __gup_device_huge()). One atomic on the
- * refcount (plus one on _pincount for a pinned large folio). Returns 0 or
- * -ENOMEM.
- */
-static __always_inline int try_grab_page(struct page *page, unsigned int flags)
-{
-	struct folio *folio = page_folio(page);
-
-	if (WARN_ON_ONCE(folio_ref_count(folio) <= 0))
-		return -ENOMEM;
-	if (flags & FOLL_GET) {
-		folio_ref_inc(folio);
-	} else if (flags & FOLL_PIN) {
-		if (folio_test_large(folio)) {
-			folio_ref_add(folio, 1);
-			atomic_add(1, &folio->_pincount);
-		} else {
-			folio_ref_add(folio, GUP_PIN_COUNTING_BIAS);
-		}
-	}
-	return 0;
-}
-
-/*
- * gup_put_folio(): drop refs taken by try_grab_folio()/try_grab_page(). The
- * kernel first tries put_devmap_managed_page_refs() (1-based FS_DAX pages);
- * the grab family's device pages are never put to idle, so folio_put_refs()
- * is the path taken either way.
- */
-static __always_inline void gup_put_folio(struct folio *folio, int refs, unsigned int flags)
-{
-	if (flags & FOLL_PIN) {
-		if (folio_test_large(folio))
-			atomic_sub(refs, &folio->_pincount);
-		else
-			refs *= GUP_PIN_COUNTING_BIAS;
-	}
-	folio_put_refs(folio, refs);
-}
-
-/* record_subpages(): N pointer stores, no atomics. */
-static __always_inline int record_subpages(struct page *page, unsigned long addr,
-					   unsigned long end, struct page **pages)
-{
-	int nr;
-
-	for (nr = 0; addr != end; nr++, addr += PAGE_SIZE)
-		pages[nr] = nth_page(page, nr);
-	return nr;
-}
+/* FOLL_*, GUP_PIN_COUNTING_BIAS, try_grab_folio() ... gup_put_folio(): src/kernel/gup.h */
 
 /*
  * The variants' entry points. Walk [start, start + nr_pages pages) of @mm,

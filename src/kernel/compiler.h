@@ -67,7 +67,7 @@ static __always_inline void cpu_relax(void)
 }
 
 /*
- * VM_BUG_ON / VM_WARN_ON_ONCE: active when the model is built with
+ * VM_BUG_ON: active when the model is built with
  * CONFIG_DEBUG_VM (tests and stress tests are), compiled out otherwise
  * (benchmarks), exactly as in the kernel. A failure prints where and aborts,
  * so a broken invariant cannot pass a test silently.
@@ -85,6 +85,25 @@ void rb_vm_bug(const char *cond, const char *file, int line, const char *func)
 #define VM_BUG_ON_PAGE(cond, page)	VM_BUG_ON(cond)
 #define VM_BUG_ON_FOLIO(cond, folio)	VM_BUG_ON(cond)
 #endif
+/*
+ * WARN_ON_ONCE(): returns the condition. The test builds (CONFIG_DEBUG_VM)
+ * make a warning fatal, so that no test passes with one; the benchmarks only
+ * get the condition's value, as the kernel's caller sees it.
+ */
+static inline __attribute__((always_inline)) bool rb_warn_on_once(bool cond, const char *what,
+								  const char *file, int line,
+								  const char *func)
+{
+#ifdef CONFIG_DEBUG_VM
+	if (unlikely(cond))
+		rb_vm_bug(what, file, line, func);
+#else
+	(void)what; (void)file; (void)line; (void)func;
+#endif
+	return cond;
+}
+#define WARN_ON_ONCE(cond)	rb_warn_on_once(!!(cond), #cond, __FILE__, __LINE__, __func__)
+
 /* BUG_ON is always on, as in the kernel. */
 #define BUG_ON(cond) \
 	do { if (unlikely(cond)) rb_vm_bug(#cond, __FILE__, __LINE__, __func__); } while (0)

@@ -12,6 +12,7 @@
 #include "pgtable.h"
 #include "alloc.h"
 #include "memremap.h"
+#include "gup.h"
 
 /*
  * Memory for the model's shared structures (memmap, page tables). Defaults to

@@ -201,6 +201,7 @@ static __always_inline bool folio_test_clear_##lname(struct folio *f)		\
 	{ return test_and_clear_bit(bit, &f->flags); }
 
 RB_PAGEFLAG(Locked, locked, PG_locked)
+RB_PAGEFLAG(Referenced, referenced, PG_referenced)
 RB_PAGEFLAG(Writeback, writeback, PG_writeback)
 RB_PAGEFLAG(Dirty, dirty, PG_dirty)
 RB_PAGEFLAG(Uptodate, uptodate, PG_uptodate)

@@ -43,9 +43,6 @@
 
 #include "kernel/mm.h"
 
-/* include/linux/mm.h, commit 3faa52c03f44 ("mm/gup: track FOLL_PIN pages") */
-#define GUP_PIN_COUNTING_BIAS	(1U << 10)
-
 #define PIN_BASE		(64UL << 30)	/* the file mapping's vm_start, PUD aligned */
 #define PIN_MAX_THREADS		64
 

@@ -34,16 +34,6 @@
 #define PIN_BIAS_NAME	"bias"
 #endif
 
-/* gup_put_folio(folio, refs, FOLL_PIN) */
-static void gup_put_folio_pin(struct folio *folio, int refs)
-{
-	if (folio_test_large(folio))
-		atomic_sub(refs, &folio->_pincount);
-	else
-		refs *= GUP_PIN_COUNTING_BIAS;
-	folio_put_refs(folio, refs);
-}
-
 /* try_grab_folio(page, 1, FOLL_PIN) for gup-fast: try_get_folio, then the pin accounting. */
 static int bias_gup_fast(struct folio *folio, struct page *page, pte_t *ptep, pteval_t pte,
 			 struct pin_stats *st)
@@ -68,7 +58,7 @@ static int bias_gup_fast(struct folio *folio, struct page *page, pte_t *ptep, pt
 	smp_mb__after_atomic();
 #ifndef RB_BROKEN_NO_RECHECK
 	if (unlikely(!pte_same(pte, ptep_get(ptep)))) {
-		gup_put_folio_pin(folio, 1);
+		gup_put_folio(folio, 1, FOLL_PIN);
 		return -EAGAIN;
 	}
 #else
@@ -82,15 +72,9 @@ static int bias_gup_fast(struct folio *folio, struct page *page, pte_t *ptep, pt
 static void bias_gup_slow(struct folio *folio, struct page *page, spinlock_t *ptl,
 			  struct pin_stats *st)
 {
-	(void)page;
 	(void)st;
 	VM_BUG_ON_FOLIO(folio_ref_count(folio) <= 0, folio);
-	if (folio_test_large(folio)) {
-		folio_ref_add(folio, 1);
-		atomic_add(1, &folio->_pincount);
-	} else {
-		folio_ref_add(folio, GUP_PIN_COUNTING_BIAS);
-	}
+	try_grab_page(page, FOLL_PIN);
 	spin_unlock(ptl);
 }
 
@@ -98,19 +82,7 @@ static void bias_gup_slow(struct folio *folio, struct page *page, spinlock_t *pt
 static void bias_unpin(struct folio *folio, struct page *page)
 {
 	(void)page;
-	gup_put_folio_pin(folio, 1);
-}
-
-/* folio_maybe_dma_pinned() */
-static bool folio_maybe_dma_pinned(struct folio *folio)
-{
-	if (folio_test_large(folio))
-		return atomic_read(&folio->_pincount) > 0;
-	/*
-	 * "false positives are allowed": 1024 or more ordinary references read
-	 * as a pin.
-	 */
-	return ((unsigned int)folio_ref_count(folio)) >= GUP_PIN_COUNTING_BIAS;
+	gup_put_folio(folio, 1, FOLL_PIN);
 }
 
 static bool bias_page_mkclean_pinned(struct folio *folio, int real_maps)
