@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * refbench's minimal C test harness. A test file defines RB_TEST(name) { ... }
- * functions and lists them in RB_TEST_MAIN(...). Each CHECK failure prints
+ * functions and lists them in RB_TEST_MAIN(...) (or, with its own main() that
+ * reads arguments, returns RBT_RUN(...)). Each CHECK failure prints
  * file:line and the values, the test goes on, and the program exits 1 if any
  * check failed. The last line is "N passed, N failed".
  */
@@ -70,24 +71,37 @@ typedef void (*rbt_fn)(void);
 struct rbt_case { const char *name; rbt_fn fn; };
 
 #define RBT_CASE(fn) { #fn, fn },
+
+/* Run @n cases; print "ok"/"FAIL" per case and the closing line; the exit code. */
+static inline int rbt_run_cases(const struct rbt_case *cases, size_t n)
+{
+	int passed = 0, failed = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		int before = rbt_failed_checks;
+
+		cases[i].fn();
+		if (rbt_failed_checks == before) {
+			passed++;
+			printf("ok   %s\n", cases[i].name);
+		} else {
+			failed++;
+			printf("FAIL %s\n", cases[i].name);
+		}
+	}
+	printf("%d passed, %d failed\n", passed, failed);
+	return failed ? 1 : 0;
+}
+#define RBT_RUN(...)								\
+	({									\
+		static const struct rbt_case _cases[] = { __VA_ARGS__ };	\
+		rbt_run_cases(_cases, sizeof(_cases) / sizeof(_cases[0]));	\
+	})
+
 #define RB_TEST_MAIN(...)							\
 int main(void)									\
 {										\
-	static const struct rbt_case cases[] = { __VA_ARGS__ };		\
-	int passed = 0, failed = 0;						\
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {		\
-		int before = rbt_failed_checks;					\
-		cases[i].fn();							\
-		if (rbt_failed_checks == before) {				\
-			passed++;						\
-			printf("ok   %s\n", cases[i].name);			\
-		} else {							\
-			failed++;						\
-			printf("FAIL %s\n", cases[i].name);			\
-		}								\
-	}									\
-	printf("%d passed, %d failed\n", passed, failed);			\
-	return failed ? 1 : 0;							\
+	return RBT_RUN(__VA_ARGS__);						\
 }
 
 #endif

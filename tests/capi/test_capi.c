@@ -273,20 +273,10 @@ RB_TEST(json_matches)
 int main(int argc, char **argv)
 {
 	static const struct rbt_case cases[] = { RBT_CASE(register_and_run) RBT_CASE(json_matches) };
-	int passed = 0, failed = 0;
-
 	if (argc != 2) {
 		fprintf(stderr, "usage: test_capi OUT.json\n");
 		return 2;
 	}
 	out_path = argv[1];
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		int before = rbt_failed_checks;
-
-		cases[i].fn();
-		printf("%s %s\n", rbt_failed_checks == before ? "ok  " : "FAIL", cases[i].name);
-		rbt_failed_checks == before ? passed++ : failed++;
-	}
-	printf("%d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
+	return rbt_run_cases(cases, sizeof(cases) / sizeof(cases[0]));
 }

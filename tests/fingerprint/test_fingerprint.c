@@ -106,20 +106,10 @@ RB_TEST(this_machine)
 int main(int argc, char **argv)
 {
 	static const struct rbt_case cases[] = { RBT_CASE(xml_fingerprints) RBT_CASE(this_machine) };
-	int passed = 0, failed = 0;
-
 	if (argc != 2) {
 		fprintf(stderr, "usage: test_fingerprint DATA_DIR\n");
 		return 2;
 	}
 	data_dir = argv[1];
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		int before = rbt_failed_checks;
-
-		cases[i].fn();
-		printf("%s %s\n", rbt_failed_checks == before ? "ok  " : "FAIL", cases[i].name);
-		rbt_failed_checks == before ? passed++ : failed++;
-	}
-	printf("%d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
+	return rbt_run_cases(cases, sizeof(cases) / sizeof(cases[0]));
 }

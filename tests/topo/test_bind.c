@@ -32,6 +32,7 @@ struct binder {
 	unsigned int pu;
 	int rc;
 	char err[256];
+
 	unsigned long samples, wrong;
 	int last_wrong_cpu;
 	bool affinity_wrong;
@@ -205,7 +206,6 @@ int main(void)
 		RBT_CASE(memory_is_on_the_planned_nodes)
 	};
 	char err[256];
-	int passed = 0, failed = 0;
 
 	if (rb_topo_open(NULL, &topo, err, sizeof(err)) < 0) {
 		fprintf(stderr, "%s\n", err);
@@ -215,14 +215,5 @@ int main(void)
 		fprintf(stderr, "HWLOC_XMLFILE or HWLOC_SYNTHETIC is set: binding cannot be tested\n");
 		return 77;
 	}
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		int before = rbt_failed_checks;
-
-		cases[i].fn();
-		printf("%s %s\n", rbt_failed_checks == before ? "ok  " : "FAIL", cases[i].name);
-		rbt_failed_checks == before ? passed++ : failed++;
-	}
-	printf("%d passed, %d failed\n", passed, failed);
-	hwloc_topology_destroy(topo);
-	return failed ? 1 : 0;
+	return rbt_run_cases(cases, sizeof(cases) / sizeof(cases[0]));
 }

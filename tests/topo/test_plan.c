@@ -314,20 +314,10 @@ int main(int argc, char **argv)
 		RBT_CASE(plans_match_lstopo) RBT_CASE(pair_classes_by_hand)
 		RBT_CASE(remote_follows_thread0) RBT_CASE(bad_names_and_specs)
 	};
-	int passed = 0, failed = 0;
-
 	if (argc != 2) {
 		fprintf(stderr, "usage: test_topo_plan DATA_DIR\n");
 		return 2;
 	}
 	data_dir = argv[1];
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		int before = rbt_failed_checks;
-
-		cases[i].fn();
-		printf("%s %s\n", rbt_failed_checks == before ? "ok  " : "FAIL", cases[i].name);
-		rbt_failed_checks == before ? passed++ : failed++;
-	}
-	printf("%d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
+	return rbt_run_cases(cases, sizeof(cases) / sizeof(cases[0]));
 }
