@@ -266,6 +266,31 @@ static inline pte_t *pte_offset_map_lock(struct mm_struct *mm, pmd_t *pmdp,
 		spin_unlock(ptl);
 	}
 }
+/*
+ * mm_follow_page(): what @addr maps right now, by a plain walk (NULL for a
+ * hole or a non-present entry). Not a kernel function: the reference that
+ * tests hold gup results against. Racy by nature; call it where the mapping
+ * is stable, or accept a snapshot.
+ */
+static inline struct page *mm_follow_page(struct mm_struct *mm, unsigned long addr)
+{
+	pudval_t pud = pudp_get(pud_offset(mm, addr));
+	pmdval_t pmd;
+	pteval_t pte;
+
+	if (!pud_present(pud))
+		return NULL;
+	if (pud_leaf(pud))
+		return pud_page(pud) + ((addr & ~PUD_MASK) >> PAGE_SHIFT);
+	pmd = pmdp_get(pmd_offset(pud, addr));
+	if (!pmd_present(pmd))
+		return NULL;
+	if (pmd_leaf(pmd))
+		return pmd_page(pmd) + ((addr & ~PMD_MASK) >> PAGE_SHIFT);
+	pte = ptep_get(pte_offset_map(pmd, addr));
+	return pte_present(pte) ? pte_page(pte) : NULL;
+}
+
 #define pte_unmap_unlock(pte, ptl)	do { (void)(pte); spin_unlock(ptl); } while (0)
 
 #endif

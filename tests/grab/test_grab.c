@@ -24,19 +24,7 @@ static int *snap_ref, *snap_pin;
 /* What the page table maps at @addr (a locked-free reference walk). */
 static struct page *expected_page(struct mm_struct *mm, unsigned long addr)
 {
-	pudval_t pud = pudp_get(pud_offset(mm, addr));
-	pmdval_t pmd;
-	pteval_t pte;
-
-	if (pud_leaf(pud))
-		return pud_page(pud) + ((addr & ~PUD_MASK) >> PAGE_SHIFT);
-	pmd = pmdp_get(pmd_offset(pud, addr));
-	if (pmd_leaf(pmd))
-		return pmd_page(pmd) + ((addr & ~PMD_MASK) >> PAGE_SHIFT);
-	if (!pmd_present(pmd))
-		return NULL;
-	pte = ptep_get(pte_offset_map(pmd, addr));
-	return pte_present(pte) ? pte_page(pte) : NULL;
+	return mm_follow_page(mm, addr);
 }
 
 static void snapshot(void)
