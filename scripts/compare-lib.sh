@@ -1,0 +1,77 @@
+# Shared by scripts/record-baseline, gate, instr-count, compare-commits and
+# error-rates: finding the binaries, the machine key, the suites. Sourced.
+
+RB_ROOT=${RB_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
+RB_BASELINES=${RB_BASELINES_DIR:-$RB_ROOT/baselines}
+
+rbc_die() { echo "$(basename "$0"): $*" >&2; exit 2; }
+
+# rbc_tools BUILD_DIR: sets RB_BIN (refbench) and RB_COMPARE (refbench-compare).
+# $RB_COMPARE / $RB_BIN from the environment win.
+rbc_tools() {
+  local build=$1
+  RB_BIN=${RB_BIN:-$build/bench/refbench}
+  RB_COMPARE=${RB_COMPARE:-$build/src/compare/refbench-compare}
+  [ -x "$RB_COMPARE" ] || rbc_die "no refbench-compare at $RB_COMPARE (build $build first, or set RB_COMPARE)"
+}
+rbc_need_refbench() {
+  [ -x "$RB_BIN" ] || rbc_die "no refbench at $RB_BIN (build it first, or set RB_BIN)"
+}
+
+# rbc_machine_key: sets RB_KEY to this machine's key and RB_KEY_SOURCE to
+# where it came from: `refbench --machine-key` (the placements/counters issue)
+# when the binary has it, else a fallback from the CPU model and count.
+rbc_machine_key() {
+  local k
+  if [ -n "${RB_MACHINE_KEY:-}" ]; then
+    RB_KEY=$RB_MACHINE_KEY; RB_KEY_SOURCE="RB_MACHINE_KEY"; return
+  fi
+  if [ -x "${RB_BIN:-}" ] && k=$("$RB_BIN" --machine-key 2>/dev/null) && [ -n "$k" ]; then
+    RB_KEY=$(echo "$k" | head -n1); RB_KEY_SOURCE="refbench --machine-key"; return
+  fi
+  k=$(awk -F: '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null)
+  k=$(echo "${k:-unknown-cpu}" | tr -cs 'A-Za-z0-9' '-' | sed 's/^-//; s/-$//' | tr 'A-Z' 'a-z')
+  RB_KEY="fallback-$(uname -m)-$k-$(nproc)cpu"
+  RB_KEY_SOURCE="fallback (this refbench has no --machine-key): CPU model and count"
+}
+
+# rbc_suite_filter SUITE: the benchmark filter of a suite. "harness": the C
+# API's loops (harness/capi/*); a family name: its benchmarks; "all": all.
+rbc_suite_filter() {
+  case "$1" in
+    harness) echo '^harness/capi/' ;;
+    all) echo '.' ;;
+    *[!A-Za-z0-9_-]*|'') rbc_die "suite '$1': want a family name, harness or all" ;;
+    *) echo "^$1/" ;;
+  esac
+}
+
+# rbc_single_thread_filter FILTER: an exact-name filter of the benchmarks
+# FILTER selects that are single-threaded and go through the C API (not
+# harness/native, whose loops the --instr-count hooks never see).
+rbc_single_thread_filter() {
+  local names
+  names=$("$RB_BIN" --benchmark_filter="$1" --benchmark_list_tests 2>/dev/null |
+          grep -v -E '/threads:([2-9]|[1-9][0-9]+)$|^harness/native/' |
+          sed 's/[][\.^$*+?(){}|]/\\&/g') || true
+  [ -n "$names" ] || return 1
+  echo "^($(echo "$names" | paste -sd '|'))\$"
+}
+
+# rbc_time_run OUT FILTER REPS MIN_TIME [refbench flags...]: one refbench
+# process, its JSON in OUT (console output discarded).
+rbc_time_run() {
+  local out=$1 filter=$2 reps=$3 mt=$4; shift 4
+  "$RB_BIN" --benchmark_filter="$filter" --benchmark_repetitions="$reps" \
+    --benchmark_min_time="$mt" --benchmark_out="$out" --benchmark_out_format=json \
+    "$@" >/dev/null 2>"$out.log" ||
+    { tail -n 5 "$out.log" >&2; rbc_die "refbench failed (filter '$filter')"; }
+  rm -f "$out.log"
+}
+
+# rbc_baseline_path SUITE MODE: baselines/<key>/<suite>.json (time) or
+# <suite>-instr.json (instruction counts). Needs RB_KEY.
+rbc_baseline_path() {
+  if [ "$2" = instr ]; then echo "$RB_BASELINES/$RB_KEY/$1-instr.json"
+  else echo "$RB_BASELINES/$RB_KEY/$1.json"; fi
+}

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * refbench-compare's analysis: pairs two result files by benchmark name and
+ * gives each pair a verdict (compare.c), then prints it (text, markdown or
+ * JSON). See docs/compare.md for the method and its measured error rates.
+ */
+#ifndef RB_COMPARE_H
+#define RB_COMPARE_H
+
+#include <stdio.h>
+
+#include "gbjson.h"
+#include "stats.h"
+
+enum rb_format { RB_FMT_TEXT, RB_FMT_MARKDOWN, RB_FMT_JSON };
+
+/* Default minimum effects: time (statistical) and instruction counts (exact). */
+#define RB_DEFAULT_THRESHOLD_TIME	0.03
+#define RB_DEFAULT_THRESHOLD_INSTR	0.0025
+
+struct rb_cmp_opts {
+	double alpha;			/* 0.05 */
+	double threshold;		/* relative minimum effect; < 0: the default */
+	enum rb_correction correction;	/* Holm */
+	enum gb_metric metric;
+	enum rb_format format;
+	const char *filter;		/* POSIX extended regex on names, or NULL */
+	int allow_missing, ignore_machine, fail_on_noisy;
+};
+
+enum rb_verdict { RB_NO_CHANGE, RB_REGRESSION, RB_IMPROVEMENT, RB_TOO_NOISY };
+
+struct rb_cmp_row {
+	const char *name;
+	size_t na, nb;
+	double med_a, med_b;	/* ns or instructions */
+	double change, lo, hi;	/* relative: exp(HL shift of logs) - 1 and its interval */
+	double p, p_adj;	/* NaN for exact (deterministic) rows */
+	int exact_p, deterministic;
+	enum rb_verdict verdict;
+	long reps_needed;	/* too noisy: repetitions per side it would need; -1 unknown */
+};
+
+struct rb_cmp_result {
+	const struct gb_file *a, *b;
+	struct rb_cmp_opts opts;
+	double threshold;	/* the one used */
+	int instructions;	/* both files are instruction counts */
+	struct rb_cmp_row *rows;
+	size_t nrows;
+	char **notes;		/* one line each */
+	size_t nnotes;
+	size_t counts[4];	/* per verdict */
+	int exit_code;		/* 0 no regression, 1 regression */
+};
+
+/*
+ * 0 and @r filled, or 2 with a one-line reason in @err (mismatched benchmark
+ * sets, machine keys or measures; nothing to compare).
+ */
+int rb_compare(const struct gb_file *a, const struct gb_file *b, const struct rb_cmp_opts *o,
+	       struct rb_cmp_result *r, char err[GB_ERR_LEN]);
+void rb_compare_print(const struct rb_cmp_result *r, FILE *out);
+void rb_compare_free(struct rb_cmp_result *r);
+
+const char *rb_verdict_name(enum rb_verdict v);
+
+#endif

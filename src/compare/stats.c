@@ -1,0 +1,289 @@
+// SPDX-License-Identifier: GPL-2.0
+/* refbench-compare's statistics (see stats.h). */
+#include "stats.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int cmp_double(const void *x, const void *y)
+{
+	double a = *(const double *)x, b = *(const double *)y;
+
+	return (a > b) - (a < b);
+}
+
+double rb_median(const double *x, size_t n)
+{
+	double *s, m;
+
+	if (!n)
+		return NAN;
+	s = malloc(n * sizeof(*s));
+	if (!s)
+		return NAN;
+	memcpy(s, x, n * sizeof(*s));
+	qsort(s, n, sizeof(*s), cmp_double);
+	m = n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+	free(s);
+	return m;
+}
+
+/*
+ * The null distribution of U for sizes m, n: freq[u] = the number of the
+ * C(m+n, m) orderings with U = u, u = 0..m*n, by the recurrence
+ *	f(i, j, u) = f(i, j - 1, u - i) + f(i - 1, j, u)
+ * (the largest of the i + j values is a b, above all i a's; or it is an a).
+ * Rows over j are kept for i - 1 and i only. Caller frees; NULL if too large.
+ */
+static double *mwu_freq(size_t m, size_t n)
+{
+	size_t w = m * n + 1, i, j, u;
+	double *prev, *cur, *out;
+
+	if (m > RB_MWU_EXACT_MAX || n > RB_MWU_EXACT_MAX)
+		return NULL;
+	prev = calloc((n + 1) * w, sizeof(double));
+	cur = calloc((n + 1) * w, sizeof(double));
+	out = malloc(w * sizeof(double));
+	if (!prev || !cur || !out) {
+		free(prev);
+		free(cur);
+		free(out);
+		return NULL;
+	}
+	/* i = 0: one ordering, U = 0, for every j. */
+	for (j = 0; j <= n; j++)
+		prev[j * w] = 1;
+	for (i = 1; i <= m; i++) {
+		memset(cur, 0, (n + 1) * w * sizeof(double));
+		cur[0] = 1;	/* j = 0: U = 0 */
+		for (j = 1; j <= n; j++) {
+			double *c = cur + j * w, *left = cur + (j - 1) * w, *up = prev + j * w;
+
+			for (u = 0; u <= i * j; u++) {
+				/* largest is an a: beats no b; rows beyond their support are 0 */
+				double v = up[u];
+
+				/* largest is a b: it is above all i a's */
+				if (u >= i)
+					v += left[u - i];
+				c[u] = v;
+			}
+		}
+		double *t = prev;
+
+		prev = cur;
+		cur = t;
+	}
+	memcpy(out, prev + n * w, w * sizeof(double));
+	free(prev);
+	free(cur);
+	return out;
+}
+
+double rb_mwu_cdf_exact(size_t m, size_t n, double u)
+{
+	double *f = mwu_freq(m, n), below = 0, total = 0;
+
+	if (!f)
+		return NAN;
+	for (size_t k = 0; k <= m * n; k++) {
+		total += f[k];
+		if ((double)k <= u + 1e-9)
+			below += f[k];
+	}
+	free(f);
+	return below / total;
+}
+
+struct rank_item {
+	double v;
+	int from_b;
+};
+
+static int cmp_rank_item(const void *x, const void *y)
+{
+	return cmp_double(&((const struct rank_item *)x)->v, &((const struct rank_item *)y)->v);
+}
+
+struct rb_mwu rb_mann_whitney(const double *a, size_t m, const double *b, size_t n)
+{
+	struct rb_mwu r = { .u = NAN, .p = NAN, .exact = 0 };
+	size_t N = m + n, i, j;
+	struct rank_item *it;
+	double rank_sum_b = 0, tie_term = 0, mu, sigma2, z;
+	int ties = 0;
+
+	if (!m || !n)
+		return r;
+	it = malloc(N * sizeof(*it));
+	if (!it)
+		return r;
+	for (i = 0; i < m; i++)
+		it[i] = (struct rank_item){ a[i], 0 };
+	for (j = 0; j < n; j++)
+		it[m + j] = (struct rank_item){ b[j], 1 };
+	qsort(it, N, sizeof(*it), cmp_rank_item);
+	for (i = 0; i < N;) {
+		size_t k = i;
+		double rank, t;
+
+		while (k < N && it[k].v == it[i].v)
+			k++;
+		rank = (double)(i + 1 + k) / 2;	/* mean of ranks i+1..k */
+		t = (double)(k - i);
+		if (t > 1) {
+			ties = 1;
+			tie_term += t * t * t - t;
+		}
+		for (size_t q = i; q < k; q++)
+			if (it[q].from_b)
+				rank_sum_b += rank;
+		i = k;
+	}
+	free(it);
+	r.u = rank_sum_b - (double)n * (double)(n + 1) / 2;
+	mu = (double)m * (double)n / 2;
+	if (!ties && m <= RB_MWU_EXACT_MAX && n <= RB_MWU_EXACT_MAX) {
+		double lo = rb_mwu_cdf_exact(m, n, r.u);
+		double hi = 1 - rb_mwu_cdf_exact(m, n, r.u - 1);	/* P(U >= u) */
+
+		if (!isnan(lo) && !isnan(hi)) {
+			r.p = fmin(1.0, 2 * fmin(lo, hi));
+			r.exact = 1;
+			return r;
+		}
+	}
+	sigma2 = (double)m * (double)n / 12 *
+		 ((double)(N + 1) - tie_term / ((double)N * (double)(N - 1)));
+	if (sigma2 <= 0) {	/* every value tied */
+		r.p = 1;
+		return r;
+	}
+	z = (fabs(r.u - mu) - 0.5) / sqrt(sigma2);
+	if (z < 0)
+		z = 0;
+	r.p = fmin(1.0, erfc(z / sqrt(2.0)));
+	return r;
+}
+
+double rb_normal_quantile_upper(double alpha)
+{
+	double lo = 0, hi = 40;
+
+	/* 0.5 * erfc(z / sqrt 2) = alpha, decreasing in z: bisect. */
+	for (int i = 0; i < 200; i++) {
+		double mid = (lo + hi) / 2;
+
+		if (0.5 * erfc(mid / sqrt(2.0)) > alpha)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return (lo + hi) / 2;
+}
+
+long rb_mwu_critical(size_t m, size_t n, double alpha)
+{
+	double *f = mwu_freq(m, n);
+
+	if (f) {
+		double total = 0, cum = 0;
+		long c = -1;
+
+		for (size_t k = 0; k <= m * n; k++)
+			total += f[k];
+		for (size_t k = 0; k <= m * n; k++) {
+			cum += f[k];
+			if (cum / total > alpha / 2)
+				break;
+			c = (long)k;
+		}
+		free(f);
+		return c;
+	}
+	/* P(U <= c) ~ Phi((c + 0.5 - mn/2) / sigma) <= alpha/2 */
+	double mn = (double)m * (double)n;
+	double sigma = sqrt(mn * (double)(m + n + 1) / 12);
+	double c = floor(mn / 2 - 0.5 - rb_normal_quantile_upper(alpha / 2) * sigma);
+
+	return c < 0 ? -1 : (long)c;
+}
+
+int rb_hodges_lehmann(const double *a, size_t m, const double *b, size_t n, double alpha,
+		      double *shift, double *lo, double *hi)
+{
+	size_t k = m * n, q = 0;
+	double *d;
+	long c;
+
+	*shift = *lo = *hi = NAN;
+	if (!m || !n)
+		return 0;
+	d = malloc(k * sizeof(*d));
+	if (!d)
+		return -1;
+	for (size_t i = 0; i < m; i++)
+		for (size_t j = 0; j < n; j++)
+			d[q++] = b[j] - a[i];
+	qsort(d, k, sizeof(*d), cmp_double);
+	*shift = k % 2 ? d[k / 2] : (d[k / 2 - 1] + d[k / 2]) / 2;
+	c = rb_mwu_critical(m, n, alpha);
+	if (c >= 0 && (size_t)c > (k - 1) / 2)
+		c = (long)((k - 1) / 2);	/* alpha near 1: the interval shrinks to the median */
+	if (c < 0) {
+		*lo = -INFINITY;
+		*hi = INFINITY;
+	} else {
+		/* Moses: [D_(c+1), D_(mn-c)], 1-based order statistics. */
+		*lo = d[c];
+		*hi = d[k - 1 - (size_t)c];
+	}
+	free(d);
+	return 0;
+}
+
+struct p_index {
+	double p;
+	size_t i;
+};
+
+static int cmp_p_index(const void *x, const void *y)
+{
+	return cmp_double(&((const struct p_index *)x)->p, &((const struct p_index *)y)->p);
+}
+
+int rb_adjust_pvalues(const double *p, double *adj, size_t k, enum rb_correction how)
+{
+	struct p_index *s;
+	size_t valid = 0, i;
+	double run;
+
+	s = malloc((k ? k : 1) * sizeof(*s));
+	if (!s)
+		return -1;
+	for (i = 0; i < k; i++)
+		if (!isnan(p[i]))
+			s[valid++] = (struct p_index){ p[i], i };
+	if (adj != p)
+		memcpy(adj, p, k * sizeof(*adj));
+	qsort(s, valid, sizeof(*s), cmp_p_index);
+	if (how == RB_CORR_HOLM) {
+		/* step-down: max over j <= i of (k - j) p_(j), 0-based */
+		run = 0;
+		for (i = 0; i < valid; i++) {
+			run = fmax(run, fmin(1.0, (double)(valid - i) * s[i].p));
+			adj[s[i].i] = run;
+		}
+	} else if (how == RB_CORR_BH) {
+		/* step-up: min over j >= i of k / (j + 1) p_(j) */
+		run = 1;
+		for (i = valid; i-- > 0;) {
+			run = fmin(run, fmin(1.0, (double)valid / (double)(i + 1) * s[i].p));
+			adj[s[i].i] = run;
+		}
+	}
+	free(s);
+	return 0;
+}
