@@ -36,10 +36,15 @@ rbc_machine_key() {
 }
 
 # rbc_suite_filter SUITE: the benchmark filter of a suite. "harness": the C
-# API's loops (harness/capi/*); a family name: its benchmarks; "all": all.
+# API's loops (harness/capi/*); "ci": the cells whose instruction counts are
+# exactly repeatable (single thread, no concurrent splitter or writeback
+# thread, no timed DMA spin): harness, split at split rate 0 and the bare
+# primitives, pin without writeback and DMA time; a family name: its
+# benchmarks; "all": all.
 rbc_suite_filter() {
   case "$1" in
     harness) echo '^harness/capi/' ;;
+    ci) echo '^(harness/capi/|split/[a-z]+/grab/.*/rate:0/|split/[a-z]+/bare/|pin/[a-z_]+/pin_unpin/.*/wb:0/dma:0/)' ;;
     all) echo '.' ;;
     *[!A-Za-z0-9_-]*|'') rbc_die "suite '$1': want a family name, harness or all" ;;
     *) echo "^$1/" ;;
