@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * devmap family benchmarks (REFERENCE.md (5), seed 004; docs/devmap.md).
+ * devmap family benchmarks (REFERENCE.md (5), seed 003; docs/devmap.md).
  *
  *   devmap/<onebased|zerobased>/get_put/<pages>   get_page() + put_page() on a
  *        busy page (the put never reaches idle): the cost every put_page() in

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * grab family benchmarks (REFERENCE.md (3), seed 002; docs/grab.md).
+ * grab family benchmarks (REFERENCE.md (3), seed 001; docs/grab.md).
  *
  *   grab/<subpage|grouped>/<scenario>   gup-fast calls, timed; the release
  *                                       (unpin_user_pages / grouped puts)

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * pin/<variant>/pin_unpin: what each way of answering "is this page
- * DMA-pinned?" costs GUP, unpin and writeback (seed 001: the page-lock
+ * DMA-pinned?" costs GUP, unpin and writeback (seed 004: the page-lock
  * versus barrier measurement that was asked for and never posted).
  *
  * Each iteration: pin_user_page() (gup-fast, else slow GUP) of the thread's

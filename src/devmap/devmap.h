@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * refbench devmap family: ZONE_DEVICE pages and their put_page() paths
- * (REFERENCE.md (5), seed 004).
+ * (REFERENCE.md (5), seed 003).
  *
  * devmem.c is the memremap_pages() model both this family and the grab family
  * use: it carves a pfn range of the memmap outside every buddy zone, makes it

@@ -9,7 +9,7 @@
  * the top, and a range stored with xa_store_range() as multi-index entries:
  * at the highest level where an aligned chunk lies wholly inside the range.
  * So a lookup walks one node per level until it meets the pgmap pointer; the
- * walk is what an uncached get_dev_pagemap() costs per pfn (seed 002). No RCU:
+ * walk is what an uncached get_dev_pagemap() costs per pfn (seed 001). No RCU:
  * the tree is built and torn down while no walker runs.
  */
 #include <errno.h>

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * refbench grab family: how gup-fast takes its references (REFERENCE.md (3),
- * seed 002) and how unpin gives them back.
+ * seed 001) and how unpin gives them back.
  *
  * The walk (gup_fast_range()) covers [start, start + nr_pages * PAGE_SIZE) of
  * the model page table and fills pages[], as gup_fast_pgd_range() does, over
@@ -35,7 +35,7 @@
 
 #include "devmap/devmap.h"
 
-/* How the subpage walk finds each device pfn's dev_pagemap (seed 002). */
+/* How the subpage walk finds each device pfn's dev_pagemap (seed 001). */
 enum gup_pgmap_lookup {
 	GUP_PGMAP_NONE,		/* no lookup (what grouped does per leaf is one lookup at most) */
 	GUP_PGMAP_CACHED,	/* get_dev_pagemap(pfn, pgmap): range check while the cached pgmap covers pfn */

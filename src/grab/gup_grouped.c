@@ -3,7 +3,7 @@
  * grab/grouped: one refcount grab per leaf (Joao Martins, "mm/gup: grab head
  * page refcount once for group of subpages",
  * <20210827145819.16471-9-joao.m.martins@oracle.com>, shape by Jason
- * Gunthorpe in seed 002; gup_huge_pmd()/gup_huge_pud() of v5.x-v6.6):
+ * Gunthorpe in seed 001; gup_huge_pmd()/gup_huge_pud() of v5.x-v6.6):
  *
  *	page = pmd_page(orig) + ((addr & ~PMD_MASK) >> PAGE_SHIFT);
  *	refs = record_subpages(page, addr, end, pages + *nr);	// N stores

@@ -57,7 +57,7 @@ enum pageflags {
 	 * here, so that _mapcount stays a plain counter in the model.
 	 */
 	PG_buddy,
-	/* Unmerged proposals of seed 001, used by the pin family: */
+	/* Unmerged proposals of seed 004, used by the pin family: */
 	PG_gup_pinned,	/* John Hubbard's draft: PageGupPinned */
 	PG_pin,		/* Jerome Glisse's scheme: PagePin */
 	NR_PAGEFLAGS,

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * pin: how GUP tells writeback that a file page is DMA-pinned (REFERENCE.md
- * section (4), seed 001). Three designs, one file each:
+ * section (4), seed 004). Three designs, one file each:
  *
  *   pin_lock.c        John Hubbard's draft: lock_page; wait_on_page_writeback;
  *                     atomic_inc(_mapcount); SetPageGupPinned; unlock_page.

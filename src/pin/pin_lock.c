@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * pin/lock: John Hubbard's draft (seed 001, REFERENCE.md (4)): a pin is
+ * pin/lock: John Hubbard's draft (seed 004, REFERENCE.md (4)): a pin is
  * tracked under the page lock,
  *
  *	lock_page(page);
