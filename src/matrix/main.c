@@ -1,0 +1,495 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * refbench-matrix: the benchmark matrix runner (docs/matrix.md). Plans the
+ * cells from refbench's own listings, runs one refbench process per cell into
+ * a run directory, and merges the finished cells into RUN_DIR/refbench.json.
+ * scripts/matrix is the front users run (it adds the compare and plot steps).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "matrix.h"
+
+#define MATRIX_FORMAT 1
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+"usage: refbench-matrix [options] [-- extra refbench flags]\n"
+"       refbench-matrix --resume=RUN_DIR [--retry-failed] [--cell-timeout=S]\n"
+"\n"
+"Plans the benchmark matrix (family x variant x placement x threads x sizes, as\n"
+"refbench registers them), runs one refbench process per cell into a new run\n"
+"directory, and merges the cells into RUN_DIR/refbench.json (docs/matrix.md).\n"
+"\n"
+"  --preset=quick|full       quick (default): unbound + compact, min_time 0.02 s,\n"
+"                            3 repetitions; full: every placement and memory\n"
+"                            placement the machine gives, min_time 0.05 s, 3 reps\n"
+"  --families=LIST           only these families (comma list; refbench --list-families)\n"
+"  --placements=LIST         only these CPU placements (none, compact, scatter, ...)\n"
+"  --memory=LIST             memory placements for bound cells (local, remote, interleave)\n"
+"  --benchmark_filter=REGEX  only the benchmarks Google Benchmark's filter selects\n"
+"  --benchmark_min_time=S    instead of the preset's\n"
+"  --benchmark_repetitions=N instead of the preset's\n"
+"  --perf-events=LIST        counters for every cell (refbench --perf-events)\n"
+"  --dry-run                 print the cells, the skipped cells and why, the estimate\n"
+"  --topology=FILE|SPEC      with --dry-run: plan for that hwloc topology\n"
+"  --refbench=PATH           the refbench binary (default: $REFBENCH_BIN, else the\n"
+"                            build this program belongs to)\n"
+"  --out-dir=DIR             where run directories go (default results)\n"
+"  --run-dir=DIR             this run's directory (must not exist)\n"
+"  --run-dir-file=FILE       write the run directory's path there once it exists\n"
+"  --resume=RUN_DIR          run the cells of RUN_DIR that have no result yet, merge\n"
+"  --retry-failed            with --resume: run the failed cells again too\n"
+"  --cell-timeout=S          a cell running longer is killed, recorded failed (300)\n"
+"  --progress=auto|tty|lines progress as a redrawn line (a terminal) or a line per cell\n"
+"  --command=STRING          the command the user typed, for the result's context\n"
+"\n"
+"Exit status: 0 every cell ran; 1 the run finished but a cell failed (or an I/O\n"
+"error); 2 bad arguments or input, nothing ran; 128+N stopped by signal N (the\n"
+"finished cells are kept: --resume).\n");
+}
+
+static int bad(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "%s: ", mx_prog);
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, " (see --help)\n");
+	return MX_USAGE;
+}
+
+/* The refbench next to this program in a build tree: <build>/src/matrix -> <build>/bench. */
+static char *default_refbench(void)
+{
+	char self[4096];
+	ssize_t n;
+	char *slash, *p;
+
+	if (getenv("REFBENCH_BIN") && *getenv("REFBENCH_BIN"))
+		return mx_xstrdup(getenv("REFBENCH_BIN"));
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n <= 0)
+		return NULL;
+	self[n] = '\0';
+	if (!(slash = strrchr(self, '/')))
+		return NULL;
+	*slash = '\0';
+	p = mx_xasprintf("%s/../../bench/refbench", self);
+	slash = realpath(p, NULL);
+	free(p);
+	if (!slash || access(slash, X_OK)) {
+		free(slash);
+		return NULL;
+	}
+	return slash;
+}
+
+/* First line of `refbench FLAG`, or NULL. */
+static char *refbench_line(const char *rb, const char *flag)
+{
+	char *argv[] = { (char *)rb, (char *)flag, NULL };
+	int status;
+	char *out = mx_capture(argv, &status, NULL);
+
+	if (!out || !WIFEXITED(status) || WEXITSTATUS(status)) {
+		free(out);
+		return NULL;
+	}
+	out[strcspn(out, "\n")] = '\0';
+	return out;
+}
+
+static json_t *fingerprint(const char *rb)
+{
+	char *argv[] = { (char *)rb, "--fingerprint", NULL };
+	int status;
+	char *out = mx_capture(argv, &status, NULL), *save = NULL;
+	json_t *fp = json_object();
+
+	if (out && WIFEXITED(status) && !WEXITSTATUS(status)) {
+		for (char *l = strtok_r(out, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+			char *eq = strchr(l, '=');
+
+			if (!eq || eq == l)
+				continue;
+			*eq = '\0';
+			json_object_set_new(fp, l, json_string(eq + 1));
+		}
+	}
+	free(out);
+	return fp;
+}
+
+/* "refbench 0.1.0 (commit 23b80df59747...-dirty, ...)" -> "23b80df59747" */
+static char *commit_of(const char *version)
+{
+	const char *c = version ? strstr(version, "(commit ") : NULL;
+	size_t n;
+
+	if (!c)
+		return mx_xstrdup("unknown");
+	c += 8;
+	n = strspn(c, "0123456789abcdef");
+	return n ? mx_xasprintf("%.*s", (int)(n < 12 ? n : 12), c) : mx_xstrdup("unknown");
+}
+
+static int mkdir_p(const char *path)
+{
+	char *p = mx_xstrdup(path);
+
+	for (char *s = p + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(p, 0755) && errno != EEXIST) {
+			free(p);
+			return -1;
+		}
+		*s = '/';
+	}
+	free(p);
+	return mkdir(path, 0755);
+}
+
+static void print_plan(const struct mx_plan *p, double total)
+{
+	size_t nhist = 0;
+	char d[32];
+
+	printf("# refbench-matrix plan: preset %s, min_time %s s, %d repetition%s, refbench %s%s%s\n",
+	       p->preset, p->min_time, p->repetitions, p->repetitions == 1 ? "" : "s", p->refbench,
+	       p->topology ? ", topology " : "", p->topology ? p->topology : "");
+	printf("# cell ID LABEL NAME (estimate); skip LABEL NAME|* -- REASON\n");
+	for (size_t i = 0; i < p->ncells; i++) {
+		const struct mx_cell *c = &p->cells[i];
+
+		printf("cell %s %s %s (~%.2f s)\n", c->id, c->label, c->name, c->estimate_s);
+		nhist += !strcmp(c->estimate_from, "history");
+	}
+	for (size_t i = 0; i < p->nskips; i++) {
+		const struct mx_skip *s = &p->skips[i];
+		char *label = *s->memory && strcmp(s->memory, "local") ?
+			mx_xasprintf("%s,mem=%s", s->placement, s->memory) : mx_xstrdup(s->placement);
+
+		printf("skip %s %s -- %s\n", label, s->name, s->reason);
+		free(label);
+	}
+	mx_fmt_duration(d, sizeof(d), total);
+	printf("# %zu cells, %zu skipped; estimated duration %s (%zu cells timed in %s, %zu by the "
+	       "min_time heuristic)\n", p->ncells, p->nskips, d, nhist,
+	       p->history_run ? p->history_run : "no earlier run", p->ncells - nhist);
+}
+
+static double plan_total(const struct mx_plan *p)
+{
+	double t = 0;
+
+	for (size_t i = 0; i < p->ncells; i++)
+		t += p->cells[i].estimate_s;
+	return t;
+}
+
+enum {
+	O_PRESET = 256, O_FAMILIES, O_PLACEMENTS, O_MEMORY, O_FILTER, O_MINTIME, O_REPS,
+	O_PERF, O_DRY, O_TOPO, O_REFBENCH, O_OUTDIR, O_RUNDIR, O_RUNDIRFILE, O_RESUME,
+	O_RETRY, O_TIMEOUT, O_PROGRESS, O_COMMAND, O_HELP,
+};
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "preset", required_argument, NULL, O_PRESET },
+		{ "families", required_argument, NULL, O_FAMILIES },
+		{ "placements", required_argument, NULL, O_PLACEMENTS },
+		{ "memory", required_argument, NULL, O_MEMORY },
+		{ "benchmark_filter", required_argument, NULL, O_FILTER },
+		{ "benchmark_min_time", required_argument, NULL, O_MINTIME },
+		{ "benchmark_repetitions", required_argument, NULL, O_REPS },
+		{ "perf-events", required_argument, NULL, O_PERF },
+		{ "dry-run", no_argument, NULL, O_DRY },
+		{ "topology", required_argument, NULL, O_TOPO },
+		{ "refbench", required_argument, NULL, O_REFBENCH },
+		{ "out-dir", required_argument, NULL, O_OUTDIR },
+		{ "run-dir", required_argument, NULL, O_RUNDIR },
+		{ "run-dir-file", required_argument, NULL, O_RUNDIRFILE },
+		{ "resume", required_argument, NULL, O_RESUME },
+		{ "retry-failed", no_argument, NULL, O_RETRY },
+		{ "cell-timeout", required_argument, NULL, O_TIMEOUT },
+		{ "progress", required_argument, NULL, O_PROGRESS },
+		{ "command", required_argument, NULL, O_COMMAND },
+		{ "help", no_argument, NULL, O_HELP },
+		{ NULL, 0, NULL, 0 },
+	};
+	/* static: what main() holds stays reachable when it exits early */
+	static struct mx_plan plan = { .preset = "quick" };
+	static struct mx_run run = { .cell_timeout = 300 };
+	static char *refbench, *cmd, *dir, *version;
+	static json_t *meta;
+	const char *out_dir = "results", *run_dir = NULL, *run_dir_file = NULL, *resume = NULL;
+	const char *progress = "auto", *user_command = NULL, *planning_opt = NULL;
+	bool dry = false;
+	size_t nfailed = 0;
+	int c, rc;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+		char *end;
+
+		switch (c) {
+		case O_PRESET: plan.preset = optarg; planning_opt = "--preset"; break;
+		case O_FAMILIES: plan.families = mx_split_list(optarg); planning_opt = "--families"; break;
+		case O_PLACEMENTS:
+			plan.placements = mx_split_list(optarg);
+			planning_opt = "--placements";
+			break;
+		case O_MEMORY: plan.memories = mx_split_list(optarg); planning_opt = "--memory"; break;
+		case O_FILTER: plan.filter = optarg; planning_opt = "--benchmark_filter"; break;
+		case O_MINTIME:
+			if (strtod(optarg, &end) <= 0 || *end || end == optarg)
+				return bad("--benchmark_min_time=%s: want a positive number of seconds",
+					   optarg);
+			plan.min_time = optarg;
+			planning_opt = "--benchmark_min_time";
+			break;
+		case O_REPS:
+			plan.repetitions = (int)strtol(optarg, &end, 10);
+			if (plan.repetitions < 1 || *end || end == optarg)
+				return bad("--benchmark_repetitions=%s: want a positive integer", optarg);
+			planning_opt = "--benchmark_repetitions";
+			break;
+		case O_PERF: run.perf_events = optarg; planning_opt = "--perf-events"; break;
+		case O_DRY: dry = true; break;
+		case O_TOPO: plan.topology = optarg; break;
+		case O_REFBENCH: refbench = mx_xstrdup(optarg); break;
+		case O_OUTDIR: out_dir = optarg; break;
+		case O_RUNDIR: run_dir = optarg; break;
+		case O_RUNDIRFILE: run_dir_file = optarg; break;
+		case O_RESUME: resume = optarg; break;
+		case O_RETRY: run.retry_failed = true; break;
+		case O_TIMEOUT:
+			run.cell_timeout = strtod(optarg, &end);
+			if (run.cell_timeout <= 0 || *end || end == optarg)
+				return bad("--cell-timeout=%s: want a positive number of seconds", optarg);
+			break;
+		case O_PROGRESS:
+			if (strcmp(optarg, "auto") && strcmp(optarg, "tty") && strcmp(optarg, "lines"))
+				return bad("--progress=%s: want auto, tty or lines", optarg);
+			progress = optarg;
+			break;
+		case O_COMMAND: user_command = optarg; break;
+		case 'h':
+		case O_HELP: usage(stdout); return 0;
+		default:
+			return bad("unknown or incomplete option '%s'", argv[optind - 1]);
+		}
+	}
+	/* what is left must follow "--": refbench flags for every cell */
+	if (optind < argc && strcmp(argv[optind - 1], "--"))
+		return bad("unexpected argument '%s' (refbench flags go after --)", argv[optind]);
+	run.extra = argv + optind;
+	for (char **e = run.extra; *e; e++) {
+		static const char *const own[] = {
+			"--benchmark_filter", "--benchmark_out", "--benchmark_list_tests",
+			"--benchmark_min_time", "--benchmark_repetitions", "--placement", "--memory",
+			"--topology", "--perf-events", "--benchmark_format",
+		};
+
+		for (size_t i = 0; i < sizeof(own) / sizeof(own[0]); i++)
+			if (!strncmp(*e, own[i], strlen(own[i])))
+				return bad("%s: give it to refbench-matrix itself, not after --", *e);
+	}
+	if (run.extra[0])
+		planning_opt = planning_opt ? planning_opt : "refbench flags after --";
+	run.tty = !strcmp(progress, "tty") || (!strcmp(progress, "auto") && isatty(STDOUT_FILENO));
+	cmd = mx_argv_string(argv);
+
+	if (plan.topology && !dry)
+		return bad("--topology=%s plans for another machine: use it with --dry-run",
+			   plan.topology);
+	if (resume && (dry || run_dir || planning_opt))
+		return bad("%s: --resume takes the plan from the run directory", dry ? "--dry-run" :
+			   run_dir ? "--run-dir" : planning_opt);
+	if (run.retry_failed && !resume)
+		return bad("%s goes with --resume", "--retry-failed");
+
+	if (resume) {
+		json_error_t je;
+		struct stat sb;
+		const char *rv;
+		char *now_version;
+
+		if (stat(resume, &sb) || !S_ISDIR(sb.st_mode))
+			return bad("--resume=%s: no such directory", resume);
+		dir = mx_xasprintf("%s/matrix.json", resume);
+		meta = json_load_file(dir, 0, &je);
+		if (!meta || json_integer_value(json_object_get(meta, "matrix_format")) != MATRIX_FORMAT) {
+			fprintf(stderr, "%s: --resume=%s: not a refbench-matrix run directory (%s)\n",
+				mx_prog, resume, meta ? "matrix.json is not a matrix plan" :
+				access(dir, F_OK) ? "no matrix.json" : je.text);
+			return MX_USAGE;
+		}
+		free(dir);
+		if ((rc = mx_plan_from_json(&plan, meta, resume)))
+			return rc;
+		plan.preset = json_string_value(json_object_get(meta, "preset"));
+		plan.min_time = json_string_value(json_object_get(meta, "min_time"));
+		plan.repetitions = (int)json_integer_value(json_object_get(meta, "repetitions"));
+		run.perf_events = json_string_value(json_object_get(meta, "perf_events"));
+		if (!refbench)
+			refbench = mx_xstrdup(json_string_value(json_object_get(meta, "refbench")));
+		if (!plan.preset || !plan.min_time || plan.repetitions < 1 || !refbench || !*refbench) {
+			fprintf(stderr, "%s: --resume=%s: matrix.json is incomplete\n", mx_prog, resume);
+			return MX_USAGE;
+		}
+		{
+			json_t *ex = json_object_get(meta, "refbench_args"), *a;
+			size_t i;
+
+			run.extra = mx_xmalloc(sizeof(char *) * (json_array_size(ex) + 1));
+			json_array_foreach(ex, i, a)
+				run.extra[i] = mx_xstrdup(json_string_value(a));
+			run.extra[json_array_size(ex)] = NULL;
+		}
+		/* the same build, or the merged result would mix two */
+		rv = json_string_value(json_object_get(meta, "refbench_version"));
+		now_version = refbench_line(refbench, "--version");
+		if (!now_version) {
+			fprintf(stderr, "%s: --resume=%s: cannot run %s --version\n", mx_prog, resume,
+				refbench);
+			return MX_USAGE;
+		}
+		if (rv && strcmp(rv, now_version)) {
+			fprintf(stderr, "%s: --resume=%s: the run used '%s', this refbench is '%s'; "
+				"resume with the same build\n", mx_prog, resume, rv, now_version);
+			return MX_USAGE;
+		}
+		free(now_version);
+		json_object_set_new(meta, "resumed", json_string(cmd));
+		dir = mx_xstrdup(resume);
+	} else {
+		char stamp[32];
+		double total;
+		time_t t = time(NULL);
+		json_t *extra, *p;
+		const char *k;
+		json_t *v;
+
+		if (!refbench && !(refbench = default_refbench()))
+			return bad("%s", "no refbench binary found: give --refbench=PATH (or REFBENCH_BIN)");
+		if (access(refbench, X_OK))
+			return bad("--refbench=%s: not an executable file", refbench);
+		if (strchr(refbench, '/')) {
+			char *abs = realpath(refbench, NULL);
+
+			if (abs) {
+				free(refbench);
+				refbench = abs;
+			}
+		}
+		plan.refbench = refbench;
+		plan.history_dir = out_dir;
+		if ((rc = mx_make_plan(&plan)))
+			return rc;
+		total = plan_total(&plan);
+		if (dry) {
+			print_plan(&plan, total);
+			return 0;
+		}
+		version = refbench_line(refbench, "--version");
+		if (!version)
+			return bad("%s --version failed: is it refbench?", refbench);
+		strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", gmtime(&t));
+		if (run_dir) {
+			dir = mx_xstrdup(run_dir);
+		} else {
+			char *commit = commit_of(version);
+
+			dir = mx_xasprintf("%s/%s-%s", out_dir, stamp, commit);
+			free(commit);
+		}
+		if (!access(dir, F_OK)) {
+			fprintf(stderr, "%s: %s already exists; not overwriting it\n", mx_prog, dir);
+			return MX_FAILED;
+		}
+		if (mkdir_p(dir)) {
+			fprintf(stderr, "%s: cannot create %s: %s\n", mx_prog, dir, strerror(errno));
+			return MX_FAILED;
+		}
+		extra = json_array();
+		for (char **e = run.extra; *e; e++)
+			json_array_append_new(extra, json_string(*e));
+		strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", gmtime(&t));
+		meta = json_pack("{s:i, s:s, s:s, s:i, s:s, s:s, s:s, s:s, s:s, s:o}",
+				 "matrix_format", MATRIX_FORMAT, "preset", plan.preset,
+				 "min_time", plan.min_time, "repetitions", plan.repetitions,
+				 "refbench", refbench, "refbench_version", version,
+				 "command", cmd, "started", stamp, "run_dir", dir,
+				 "refbench_args", extra);
+		if (user_command)
+			json_object_set_new(meta, "refbench_command", json_string(user_command));
+		if (plan.filter)
+			json_object_set_new(meta, "filter", json_string(plan.filter));
+		if (run.perf_events)
+			json_object_set_new(meta, "perf_events", json_string(run.perf_events));
+		json_object_set_new(meta, "fingerprint", fingerprint(refbench));
+		p = mx_plan_to_json(&plan);
+		json_object_foreach(p, k, v)
+			json_object_set(meta, k, v);
+		json_decref(p);
+		{
+			char *mpath = mx_xasprintf("%s/matrix.json", dir);
+			char *cpath = mx_xasprintf("%s/command.txt", dir);
+			char *ctext = mx_xasprintf("%s%s# refbench-matrix: one refbench process per cell "
+						   "(each cell's command is in cells/*.json)\n%s\n",
+						   user_command ? user_command : "",
+						   user_command ? "\n" : "", cmd);
+
+			if (mx_write_json_atomic(mpath, meta) ||
+			    mx_write_file_atomic(cpath, ctext, strlen(ctext)))
+				return MX_FAILED;
+			free(mpath);
+			free(cpath);
+			free(ctext);
+		}
+		{
+			char d[32];
+
+			mx_fmt_duration(d, sizeof(d), total);
+			printf("refbench-matrix: preset %s, %zu cell%s (%zu skipped, see --dry-run), "
+			       "estimated %s, into %s\n", plan.preset, plan.ncells,
+			       plan.ncells == 1 ? "" : "s", plan.nskips, d, dir);
+			fflush(stdout);
+		}
+	}
+	if (run_dir_file) {
+		char *line = mx_xasprintf("%s\n", dir);
+
+		if (mx_write_file_atomic(run_dir_file, line, strlen(line)))
+			return MX_FAILED;
+		free(line);
+	}
+
+	run.dir = dir;
+	run.refbench = refbench;
+	run.min_time = plan.min_time;
+	run.repetitions = plan.repetitions;
+	rc = mx_run_cells(&run, &plan, &nfailed);
+	if (rc)
+		return rc;
+	if (mx_merge(dir, meta, &plan))
+		return MX_FAILED;
+	printf("refbench-matrix: %zu cell%s, %zu failed; merged into %s/refbench.json\n", plan.ncells,
+	       plan.ncells == 1 ? "" : "s", nfailed, dir);
+	json_decref(meta);
+	free(cmd);
+	free(refbench);
+	free(dir);
+	return nfailed ? MX_FAILED : MX_OK;
+}

@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * refbench-matrix: plans the benchmark matrix (family x variant x placement
+ * x threads x the family's size axes, as refbench registers them), runs one
+ * refbench process per cell, keeps each finished cell in the run directory,
+ * and merges the cells into one Google Benchmark JSON file. See
+ * docs/matrix.md.
+ */
+#ifndef RB_MATRIX_H
+#define RB_MATRIX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <jansson.h>
+
+/* Exit statuses (docs/matrix.md). */
+#define MX_OK		0	/* every cell ran */
+#define MX_FAILED	1	/* done and merged, but some cells failed; or an I/O error */
+#define MX_USAGE	2	/* bad arguments or input: nothing ran */
+
+/* One cell: one benchmark name under one placement (and memory placement). */
+struct mx_cell {
+	char *id;		/* "0007": cells/<id>.json */
+	char *name;		/* as refbench --benchmark_list_tests prints it */
+	char *family;
+	int threads;
+	char *placement;	/* none, compact, ... */
+	char *memory;		/* "" for none, else local, remote, interleave */
+	char *label;		/* none, compact, compact,mem=remote: the row suffix */
+	double estimate_s;
+	const char *estimate_from;	/* "heuristic" or "history" (static strings) */
+};
+
+/* A cell the plan leaves out, and why. */
+struct mx_skip {
+	char *name;
+	char *placement;
+	char *memory;
+	char *reason;
+};
+
+struct mx_placement {
+	char *name;
+	bool available;
+	int pus;		/* -1: unbound (none) */
+	char *reason;		/* when unavailable */
+};
+
+struct mx_plan {
+	/* inputs */
+	const char *refbench;
+	const char *preset;
+	const char *min_time;
+	int repetitions;
+	char **families;	/* NULL-terminated; NULL: all */
+	char **placements;	/* NULL: the preset's */
+	char **memories;	/* NULL: the preset's */
+	const char *filter;	/* --benchmark_filter, or NULL */
+	const char *topology;	/* plan for another machine (dry run) */
+	const char *history_dir;	/* earlier runs, for the estimate */
+
+	/* what refbench said */
+	struct mx_placement *cpu, *mem;
+	size_t ncpu, nmem;
+
+	/* the plan */
+	struct mx_cell *cells;
+	size_t ncells;
+	struct mx_skip *skips;
+	size_t nskips;
+	char *history_run;	/* the earlier run the estimate came from, or NULL */
+
+	/* working lists (kept here, so they stay reachable until exit) */
+	char **known_families, **names, **run_placements, **run_memories, **valid;
+};
+
+/* plan.c */
+int mx_make_plan(struct mx_plan *p);
+json_t *mx_plan_to_json(const struct mx_plan *p);
+int mx_plan_from_json(struct mx_plan *p, json_t *root, const char *path);
+double mx_cell_estimate_heuristic(const char *name, const char *min_time, int reps);
+
+/* run.c */
+struct mx_run {
+	const char *dir;
+	const char *refbench;
+	const char *min_time;
+	int repetitions;
+	const char *perf_events;	/* or NULL */
+	char **extra;			/* NULL-terminated refbench flags */
+	double cell_timeout;
+	bool retry_failed;
+	bool tty;
+};
+/* Runs every cell of @p that has no cells/<id>.json yet. 0, MX_FAILED or 128+signal. */
+int mx_run_cells(const struct mx_run *r, const struct mx_plan *p, size_t *nfailed);
+
+/* merge.c */
+int mx_merge(const char *dir, json_t *meta, const struct mx_plan *p);
+char *mx_row_suffix(const char *label);
+
+/* util.c */
+void *mx_xmalloc(size_t n);
+void *mx_xrealloc(void *p, size_t n);
+char *mx_xstrdup(const char *s);
+char *mx_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *mx_shell_quote(const char *s);
+char *mx_argv_string(char *const *argv);
+char *mx_regex_escape(const char *s);
+char **mx_split_list(const char *s);	/* "a,b" -> NULL-terminated array */
+bool mx_in_list(char *const *list, const char *s);
+int mx_write_json_atomic(const char *path, json_t *j);
+int mx_write_file_atomic(const char *path, const char *data, size_t len);
+char *mx_read_file(const char *path, size_t max, size_t *len);
+/* Runs argv, returns its stdout (NUL-terminated); *status is waitpid's. NULL if it could not start. */
+char *mx_capture(char *const *argv, int *status, char **err);
+double mx_now(void);
+void mx_fmt_duration(char *buf, size_t n, double s);
+extern const char *mx_prog;
+
+#endif

@@ -1,0 +1,364 @@
+#!/bin/sh
+# refbench-matrix and scripts/matrix end to end (ctest label "matrix").
+# Usage: matrix_test.sh plan|dryrun|merge|resume|fail|badinput|progress|front
+# Environment (set by CMakeLists.txt): REFBENCH_MATRIX, REFBENCH_BIN,
+# MATRIX_JGET, MATRIX_SRC, MATRIX_TOPO, MATRIX_ROOT, MATRIX_WORK; optional
+# RB_COMPARE, REFBENCH_PLOTDATA.
+#
+# Cells fail on purpose through fake-refbench.sh, a wrapper around the real
+# refbench that crashes, hangs or fails the cells whose filter matches
+# $MATRIX_CRASH / $MATRIX_HANG / $MATRIX_FAIL, sleeps in $MATRIX_SLOW (to be
+# killed mid-way) and logs every cell it runs to $MATRIX_CALLS.
+set -u
+t=$1
+M=$REFBENCH_MATRIX RB=$REFBENCH_BIN J=$MATRIX_JGET
+FAKE=$MATRIX_SRC/fake-refbench.sh
+W=$MATRIX_WORK/$t
+rm -rf "$W"
+mkdir -p "$W"
+export MATRIX_REAL_REFBENCH="$RB"
+unset MATRIX_LIST MATRIX_CRASH MATRIX_HANG MATRIX_FAIL MATRIX_SLOW MATRIX_NAN MATRIX_CALLS
+fail=0
+ok() { echo "ok   $1"; }
+bad() { echo "FAIL $1"; fail=1; }
+check() {	# check DESC WANT GOT
+	if [ "$2" = "$3" ]; then ok "$1"; else bad "$1: want '$2', got '$3'"; fi
+}
+# The plan lines of a dry run, without comments and estimates.
+plan_lines() { grep -v '^#' | sed 's/ (~[0-9.]* s)$//'; }
+# Tiny runs: the harness family's C API loops, 1 ms each.
+TINY="--benchmark_filter=^harness/capi/ --benchmark_min_time=0.001 --benchmark_repetitions=1"
+
+case $t in
+plan)
+	# Hand-written plans for the shared XML topologies (tests/topo/data), on
+	# a fixed benchmark list (data/plan.list: 1, 2, 4 and 32 threads, calib).
+	export MATRIX_LIST=$MATRIX_SRC/data/plan.list
+	"$M" --refbench="$FAKE" --preset=full --topology="$MATRIX_TOPO/16em64t-4s2c2t.xml" \
+		--dry-run --out-dir="$W/none" >"$W/16em.out" 2>"$W/16em.err"
+	check "full plan on 16em64t-4s2c2t: exit" 0 $?
+	grep -v '^#' "$MATRIX_SRC/data/16em64t-4s2c2t-full.plan" >"$W/16em.want"
+	if plan_lines <"$W/16em.out" | diff -u "$W/16em.want" - >"$W/16em.diff"; then
+		ok "full plan on 16em64t-4s2c2t equals data/16em64t-4s2c2t-full.plan"
+	else
+		cat "$W/16em.diff"; bad "full plan on 16em64t-4s2c2t"
+	fi
+	"$M" --refbench="$FAKE" --placements=compact,cross-numa --memory=local,remote \
+		--families=split,harness --topology="$MATRIX_TOPO/32em64t-2n8c2t-pci-noio.xml" \
+		--dry-run --out-dir="$W/none" >"$W/32em.out" 2>"$W/32em.err"
+	check "NUMA plan on 32em64t-2n8c2t: exit" 0 $?
+	grep -v '^#' "$MATRIX_SRC/data/32em64t-2n8c2t-numa.plan" >"$W/32em.want"
+	if plan_lines <"$W/32em.out" | diff -u "$W/32em.want" - >"$W/32em.diff"; then
+		ok "NUMA plan on 32em64t-2n8c2t equals data/32em64t-2n8c2t-numa.plan"
+	else
+		cat "$W/32em.diff"; bad "NUMA plan on 32em64t-2n8c2t"
+	fi
+	# quick on the 8-node AMD topology: unbound for all, compact for >1 thread
+	"$M" --refbench="$FAKE" --topology="$MATRIX_TOPO/16amd64-4distances.xml" --dry-run \
+		--out-dir="$W/none" | plan_lines >"$W/amd.out"
+	check "quick plan on 16amd64: cells" \
+		"none:6 compact:2" \
+		"$(awk '$1 == "cell" { n[$3]++ } END { printf "none:%d compact:%d", n["none"], n["compact"] }' "$W/amd.out")"
+	check "quick plan on 16amd64: 1-thread cells unbound only" 2 \
+		"$(grep -c '^skip compact .* -- preset quick: 1-thread cells run unbound only$' "$W/amd.out")"
+	check "quick plan on 16amd64: 32 threads do not fit compact's 16 PUs" 1 \
+		"$(grep -c '^skip compact .*threads:32 -- placement compact has 16 PUs; this cell has 32 threads$' "$W/amd.out")"
+	[ ! -e "$W/none" ] && ok "a dry run creates no directory" || bad "a dry run created $W/none"
+	;;
+
+dryrun)
+	# This machine, the real benchmark list: every feasible cell planned,
+	# every placement refbench says it cannot give skipped with its reason.
+	"$RB" --list-placements >"$W/placements"
+	n=$("$RB" --benchmark_list_tests --benchmark_filter='^harness/' | wc -l)
+	"$M" --refbench="$RB" --preset=full --benchmark_filter='^harness/' --dry-run \
+		--out-dir="$W/results" >"$W/out" 2>"$W/err"
+	check "dry run exit" 0 $?
+	check "unbound cells = refbench's list" "$n" "$(awk '$1 == "cell" && $3 == "none"' "$W/out" | wc -l)"
+	awk '$1 == "cpu" && $3 == "unavailable:" { print $2 }' "$W/placements" >"$W/unavail"
+	for p in $(cat "$W/unavail"); do
+		reason=$(awk -v p="$p" '$1 == "cpu" && $2 == p { sub(/.*unavailable: /, ""); print }' "$W/placements")
+		if grep -qxF "skip $p * -- placement $p is unavailable here: $reason (all $n benchmarks)" "$W/out"; then
+			ok "skipped: $p ($reason)"
+		else
+			bad "no skip line for unavailable placement $p"
+		fi
+	done
+	for p in $(awk '$1 == "cpu" && $3 == "PUs" { print $2 }' "$W/placements"); do
+		pus=$(awk -v p="$p" '$1 == "cpu" && $2 == p { print $4 }' "$W/placements" | tr ',' '\n' | wc -l)
+		# a cell of this placement never has more threads than its PUs
+		over=$(awk -v p="$p" -v pus="$pus" '$1 == "cell" && $3 == p {
+			t = 1; if (match($4, /threads:[0-9]+/)) t = substr($4, RSTART + 8, RLENGTH - 8) + 0
+			if (t > pus) print }' "$W/out")
+		check "$p: no cell beyond its $pus PUs" "" "$over"
+	done
+	grep -q '^# [0-9]* cells, [0-9]* skipped; estimated duration [0-9hms]* ' "$W/out" &&
+		ok "estimated duration printed" || bad "no estimate line"
+	[ ! -e "$W/results" ] && ok "nothing written" || bad "the dry run wrote $W/results"
+	;;
+
+merge)
+	# none and compact, 2 repetitions: rows of both placements, kept apart.
+	"$M" --refbench="$RB" --preset=full --placements=none,compact $TINY \
+		--benchmark_repetitions=2 --out-dir="$W/results" --run-dir-file="$W/dir" \
+		--command="scripts/test-command --x" >"$W/out" 2>"$W/err"
+	check "run exit" 0 $?
+	d=$(cat "$W/dir")
+	R=$d/refbench.json
+	check "cells" 6 "$("$J" "$R" '.matrix.cells#')"
+	check "every cell ok" "ok ok ok ok ok ok" "$("$J" "$R" '.matrix.cells[].status' | tr '\n' ' ' | sed 's/ $//')"
+	# 6 cells x 2 repetitions, plus Google Benchmark's 4 aggregates each
+	check "rows" 36 "$("$J" "$R" '.benchmarks#')"
+	check "iteration rows" 12 "$("$J" "$R" '.benchmarks[].run_type' | grep -c '^iteration$')"
+	check "run_names: none keeps refbench's names, compact gets a suffix" \
+"harness/capi/cas_seq_cst
+harness/capi/cas_seq_cst/placement:compact
+harness/capi/empty
+harness/capi/empty/placement:compact
+harness/capi/fetch_add_relaxed
+harness/capi/fetch_add_relaxed/placement:compact" \
+		"$("$J" "$R" '.benchmarks[].run_name' | sort -u)"
+	# no duplicate names: name + repetition index (aggregates have none) unique
+	"$J" "$R" '.benchmarks[]' >"$W/rows"
+	dups=$(sed 's/.*"name": *"\([^"]*\)".*"repetition_index": *\([0-9]*\).*/\1#\2/; t; s/.*"name": *"\([^"]*\)".*/\1/' "$W/rows" | sort | uniq -d)
+	check "no duplicate (name, repetition) in the merged file" "" "$dups"
+	check "aggregate name follows the suffix" 1 \
+		"$("$J" "$R" '.benchmarks[].name' | grep -c '^harness/capi/empty/placement:compact_median$')"
+	check "every row has its placement" "compact:18 none:18" \
+		"$("$J" "$R" '.benchmarks[].placement' | sort | uniq -c | awk '{ printf "%s%s:%s", (NR > 1 ? " " : ""), $2, $1 }')"
+	# context: the fingerprint, the exact commands, no per-cell placement keys
+	check "context machine_key" "$("$RB" --machine-key)" "$("$J" "$R" .context.machine_key)"
+	check "context machine_pus" "$("$RB" --fingerprint | sed -n 's/^machine_pus=//p')" "$("$J" "$R" .context.machine_pus)"
+	check "context refbench_command" "scripts/test-command --x" "$("$J" "$R" .context.refbench_command)"
+	case $("$J" "$R" .context.matrix_command) in
+	*refbench-matrix*--placements=none,compact*--benchmark_repetitions=2*) ok "context matrix_command" ;;
+	*) bad "context matrix_command: $("$J" "$R" .context.matrix_command)" ;;
+	esac
+	check "context placement lists the run's" "none,compact" "$("$J" "$R" .context.placement)"
+	check "no per-cell placement_pus in the context" "" "$("$J" "$R" .context.placement_pus)"
+	check "context matrix_preset" "full" "$("$J" "$R" .context.matrix_preset)"
+	check "per-cell index: command of cell 0003" 1 \
+		"$("$J" "$R" '.matrix.cells[3].command' | grep -c -- "--placement=compact --memory=local")"
+	check "per-cell index: file" "cells/0005.json" "$("$J" "$R" '.matrix.cells[5].file')"
+	check "skipped cells listed with reasons" "$("$J" "$d/matrix.json" '.skipped#')" \
+		"$("$J" "$R" '.matrix.skipped[].reason' | wc -l)"
+	check "the cell files' own rows" 6 "$("$J" "$d/cells/0003.json" '.benchmarks#')"
+	# the consumers take it as it is
+	if [ -n "${RB_COMPARE:-}" ]; then
+		"$RB_COMPARE" --format=json -o "$W/cmp.json" "$R" "$R" >"$W/cmp.out" 2>&1
+		check "refbench-compare takes the merged file (exit)" 0 $?
+		check "refbench-compare: every row compared" 6 "$("$J" "$W/cmp.json" '.benchmarks#')"
+	fi
+	if [ -n "${REFBENCH_PLOTDATA:-}" ]; then
+		"$REFBENCH_PLOTDATA" run "$R" "$W/plotdata" >"$W/pd.out" 2>&1
+		check "refbench-plotdata takes the merged file (exit)" 0 $?
+		check "plotdata cells per placement" "compact:3 none:3" \
+			"$(awk -F'\t' '!/^#/ { print $4 }' "$W/plotdata/cells.tsv" | sort | uniq -c | awk '{ printf "%s%s:%s", (NR > 1 ? " " : ""), $2, $1 }')"
+	fi
+	# the run directory is never overwritten
+	"$M" --refbench="$RB" $TINY --run-dir="$d" >"$W/again.out" 2>"$W/again.err"
+	check "an existing --run-dir: exit" 1 $?
+	check "an existing --run-dir: message" "refbench-matrix: $d already exists; not overwriting it" "$(cat "$W/again.err")"
+	;;
+
+resume)
+	# 6 cells; cell 0003 sleeps; the runner is killed (SIGKILL, as a crash)
+	# while it runs, then SIGTERM in a second round; --resume runs only what
+	# is missing, and no finished cell is run again or lost.
+	export MATRIX_SLOW=capi/empty MATRIX_SLOW_S=20 MATRIX_CALLS=$W/calls1
+	"$M" --refbench="$FAKE" --benchmark_filter='^harness/' --benchmark_min_time=0.001 --benchmark_repetitions=1 \
+		--out-dir="$W/results" --run-dir-file="$W/dir" >"$W/out1" 2>"$W/err1" &
+	pid=$!
+	i=0
+	while [ $i -lt 200 ] && ! grep -q 'start 0003' "$W"/results/*/matrix.log 2>/dev/null; do
+		sleep 0.1; i=$((i + 1))
+	done
+	sleep 0.3
+	kill -KILL $pid
+	wait $pid 2>/dev/null
+	d=$(cat "$W/dir")
+	check "killed run: cells before the slow one kept" "0000.json 0001.json 0002.json" \
+		"$(cd "$d/cells" && ls *.json | tr '\n' ' ' | sed 's/ $//')"
+	[ ! -e "$d/refbench.json" ] && ok "killed run: no merged file" || bad "a killed run left refbench.json"
+	stat -c '%n %i %Y' "$d"/cells/000[012].json >"$W/stat1"
+	# round 2: SIGTERM while cell 0003 (slow again) runs
+	export MATRIX_CALLS=$W/calls2
+	"$M" --resume="$d" >"$W/out2" 2>"$W/err2" &
+	pid=$!
+	i=0
+	while [ $i -lt 200 ] && [ "$(grep -c 'start 0003' "$d/matrix.log")" -lt 2 ]; do
+		sleep 0.1; i=$((i + 1))
+	done
+	sleep 0.3
+	kill -TERM $pid
+	wait $pid
+	check "SIGTERM: exit 143" 143 $?
+	grep -q "stopped by signal 15 .* after 3 of 6 cells; the finished cells are kept in $d/cells; run the rest with: --resume $d" "$W/err2" &&
+		ok "SIGTERM: says how to resume" || bad "SIGTERM message: $(cat "$W/err2")"
+	check "SIGTERM: no partial files of the stopped cell" "" "$(ls "$d/cells" | grep -v '^000[012]\.json$')"
+	check "round 2 ran only the missing cell 0003" "^harness/capi/empty\$" "$(cat "$W/calls2")"
+	# round 3: resume to the end
+	unset MATRIX_SLOW
+	export MATRIX_CALLS=$W/calls3
+	"$M" --resume="$d" >"$W/out3" 2>"$W/err3"
+	check "resume: exit" 0 $?
+	grep -q '^3 of 6 cells already have results; running the other 3$' "$W/out3" &&
+		ok "resume: says what it runs" || bad "resume output: $(cat "$W/out3")"
+	check "resume ran only the 3 missing cells" \
+		"^harness/capi/empty\$ ^harness/capi/fetch_add_relaxed\$ ^harness/capi/cas_seq_cst\$" \
+		"$(tr '\n' ' ' <"$W/calls3" | sed 's/ $//')"
+	stat -c '%n %i %Y' "$d"/cells/000[012].json >"$W/stat3"
+	cmp -s "$W/stat1" "$W/stat3" && ok "finished cells untouched (inode, mtime)" || bad "finished cells rewritten"
+	for id in 0000 0001 0002; do
+		check "cell $id ran once (matrix.log)" 1 "$(grep -c "done $id " "$d/matrix.log")"
+	done
+	R=$d/refbench.json
+	check "merged after resume: 6 ok cells" "6" "$("$J" "$R" '.matrix.cells[].status' | grep -c '^ok$')"
+	check "merged after resume: 6 rows, none lost" 6 "$("$J" "$R" '.benchmarks#')"
+	check "resume recorded in the context" 1 "$("$J" "$R" .context.matrix_resumed | grep -c -- '--resume=')"
+	# resuming a finished run runs nothing and merges again
+	export MATRIX_CALLS=$W/calls4
+	"$M" --resume="$d" >"$W/out4" 2>&1
+	check "resume of a finished run: exit" 0 $?
+	[ ! -e "$W/calls4" ] && ok "resume of a finished run runs nothing" || bad "it ran: $(cat "$W/calls4")"
+	;;
+
+fail)
+	# A crash (SIGSEGV), a hang (--cell-timeout) and an exit 1, among 6 cells:
+	# each recorded failed with its stderr, the run goes on.
+	export MATRIX_CRASH=native/fetch_add MATRIX_HANG=capi/cas MATRIX_FAIL=capi/empty MATRIX_NAN=native/empty
+	"$M" --refbench="$FAKE" --benchmark_filter='^harness/' --benchmark_min_time=0.001 --benchmark_repetitions=1 \
+		--cell-timeout=1 --out-dir="$W/results" --run-dir-file="$W/dir" >"$W/out" 2>"$W/err"
+	check "a run with failed cells: exit" 1 $?
+	d=$(cat "$W/dir")
+	R=$d/refbench.json
+	check "statuses" "ok failed ok failed ok failed" \
+		"$("$J" "$R" '.matrix.cells[].status' | tr '\n' ' ' | sed 's/ $//')"
+	check "crash reason" "killed by signal 11 (Segmentation fault)" "$("$J" "$R" '.matrix.cells[1].reason')"
+	check "timeout reason" "timed out after 1 s (--cell-timeout), killed" "$("$J" "$R" '.matrix.cells[5].reason')"
+	check "exit reason" "exit status 1: refbench: injected failure for ^harness/capi/empty\$" \
+		"$("$J" "$R" '.matrix.cells[3].reason')"
+	check "crash: stderr kept" "about to crash" "$(cat "$d/cells/0001.stderr")"
+	check "crash: stderr in the cell file" "about to crash" "$("$J" "$d/cells/0001.json" .matrix_cell.stderr)"
+	check "cells after a failure ran" "ok" "$("$J" "$R" '.matrix.cells[4].status')"
+	# Google Benchmark's bare NaN / Infinity (not JSON) become null
+	check "NaN cell ok" ok "$("$J" "$R" '.matrix.cells[0].status')"
+	check "NaN cell: told" 2 "$("$J" "$d/cells/0000.json" .matrix_cell.nonfinite_as_null)"
+	check "NaN and -Infinity as null, strings untouched" "null null NaN stays" \
+		"$("$J" "$R" '.benchmarks[0].bogus/op' '.benchmarks[0].neg/op' '.benchmarks[0].note' | tr '\n' ' ' | sed 's/ $//')"
+	check "failed cells are error rows" \
+		"harness/native/fetch_add_relaxed refbench-matrix: cell 0001 failed: killed by signal 11 (Segmentation fault)" \
+		"$("$J" "$R" '.benchmarks[1].name' '.benchmarks[1].error_message' | tr '\n' ' ' | sed 's/ $//')"
+	check "3 error rows, 3 measured" "3 3" \
+		"$("$J" "$R" '.benchmarks[].error_occurred' | grep -c true) $("$J" "$R" '.benchmarks[].real_time' | grep -vc '^0$')"
+	grep -q '^FAILED  harness/native/fetch_add_relaxed @ none: killed by signal 11' "$W/out" &&
+		ok "the failure is told in the progress" || bad "progress: $(cat "$W/out")"
+	# --resume keeps failed cells; --retry-failed runs them again
+	unset MATRIX_CRASH MATRIX_HANG MATRIX_FAIL MATRIX_NAN
+	"$M" --resume="$d" >"$W/out2" 2>&1
+	check "resume keeps failed cells: exit" 1 $?
+	"$M" --resume="$d" --retry-failed >"$W/out3" 2>&1
+	check "--retry-failed: exit" 0 $?
+	check "--retry-failed: all ok" "6" "$("$J" "$R" '.matrix.cells[].status' | grep -c '^ok$')"
+	;;
+
+badinput)
+	expect() {	# expect DESC RC MESSAGE ARGS...: exit RC, exactly one stderr line MESSAGE
+		desc=$1 want=$2 msg=$3; shift 3
+		"$M" "$@" >"$W/out" 2>"$W/err"
+		rc=$?
+		if [ $rc -ne "$want" ]; then bad "$desc: exit $rc, want $want ($(cat "$W/err"))"; return; fi
+		if [ "$(wc -l <"$W/err")" -ne 1 ]; then bad "$desc: not one line: $(cat "$W/err")"; return; fi
+		case $(cat "$W/err") in *"$msg"*) ok "$desc" ;; *) bad "$desc: '$(cat "$W/err")' lacks '$msg'" ;; esac
+	}
+	O="--refbench=$RB --out-dir=$W/results"
+	expect "unknown preset" 2 "refbench-matrix: unknown preset 'bogus' (valid: quick, full)" $O --preset=bogus
+	expect "unknown family" 2 "refbench-matrix: unknown family 'nope' (valid: harness, calib, devmap, grab, pin, split" \
+		$O --families=split,nope
+	expect "unknown placement" 2 "unknown placement 'far' (valid: none, compact, scatter, smt, l2, l3, package, cross-package, cross-numa)" \
+		$O --placements=compact,far
+	expect "unknown memory placement" 2 "unknown memory placement 'near' (valid: local, remote, interleave)" $O --memory=near
+	expect "a filter that selects nothing" 2 "--benchmark_filter='^nothing/' selects no benchmark" $O --benchmark_filter='^nothing/' --dry-run
+	expect "bad min_time" 2 "--benchmark_min_time=x: want a positive number" $O --benchmark_min_time=x
+	expect "unknown option" 2 "unknown or incomplete option '--bogus'" $O --bogus
+	expect "a stray argument" 2 "unexpected argument 'split' (refbench flags go after --)" $O split
+	expect "a runner flag after --" 2 "--placement=compact: give it to refbench-matrix itself" $O -- --placement=compact
+	expect "--topology without --dry-run" 2 "plans for another machine: use it with --dry-run" \
+		$O --topology="$MATRIX_TOPO/16em64t-4s2c2t.xml"
+	expect "an unreadable topology" 2 "refbench-matrix: $RB --list-placements failed: " $O --topology=/nonexistent.xml --dry-run
+	expect "no refbench" 2 "--refbench=/nonexistent: not an executable file" --refbench=/nonexistent
+	mkdir -p "$W/empty" "$W/corrupt"
+	echo '{"matrix_format": 1' >"$W/corrupt/matrix.json"
+	expect "resume of a directory that is not a run" 2 "--resume=$W/empty: not a refbench-matrix run directory (no matrix.json)" \
+		--resume="$W/empty"
+	expect "resume of a corrupt run" 2 "--resume=$W/corrupt: not a refbench-matrix run directory" --resume="$W/corrupt"
+	expect "resume of nothing" 2 "--resume=$W/nonexistent: no such directory" --resume="$W/nonexistent"
+	expect "resume with a new plan" 2 "--families: --resume takes the plan from the run directory" \
+		--resume="$W/empty" --families=split
+	expect "--retry-failed alone" 2 "--retry-failed goes with --resume" $O --retry-failed
+	[ ! -e "$W/results" ] && ok "bad input wrote nothing" || bad "bad input wrote $W/results"
+	;;
+
+progress)
+	# Not a terminal: one line per cell. --progress=tty: the redrawn status line.
+	"$M" --refbench="$RB" $TINY --out-dir="$W/r1" >"$W/lines" 2>&1
+	check "lines: exit" 0 $?
+	check "lines: one per cell" 3 "$(grep -Ec '^\[[0-9]/3\] ok +[0-9.]+s  harness/capi/[a-z_]+ @ none  \(elapsed [0-9hms]+, ETA [0-9hms]+\)$' "$W/lines")"
+	"$M" --refbench="$RB" $TINY --out-dir="$W/r2" --progress=tty >"$W/tty" 2>&1
+	check "tty: exit" 0 $?
+	esc=$(printf '\033')
+	check "tty: status lines with k of n, elapsed, ETA, name" 3 \
+		"$(tr '\r' '\n' <"$W/tty" | grep "^$esc\[K\[[1-3]/3\] [0-9hms]* elapsed, ETA [0-9hms]*  harness/capi/" | cut -c1-9 | sort -u | wc -l)"
+	check "tty: no per-cell lines" 0 "$(grep -c '^\[[0-9]/3\] ok' "$W/tty")"
+	;;
+
+front)
+	# scripts/matrix: run, the compare step (no baseline, then a baseline),
+	# the plot step when gnuplot is here.
+	B=$W/baselines
+	export RB_BASELINES_DIR=$B REFBENCH_BIN="$RB"
+	# without a compare tool in this build, say so (not the one of build/release)
+	[ -n "${RB_COMPARE:-}" ] || export RB_COMPARE=/nonexistent/refbench-compare
+	plot=--no-plot
+	command -v gnuplot >/dev/null 2>&1 && [ -n "${REFBENCH_PLOTDATA:-}" ] && plot=""
+	"$MATRIX_ROOT/scripts/matrix" $plot --benchmark_filter='^harness/capi/empty$' \
+		--benchmark_min_time=0.001 --benchmark_repetitions=1 --out-dir="$W/results" >"$W/out1" 2>&1
+	check "front: exit" 0 $?
+	d=$(ls -d "$W"/results/*/ | head -n1)
+	d=${d%/}
+	key=$("$RB" --machine-key)
+	grep -qxF "== Compare: no baseline for this machine yet: $B/$key/matrix-quick.json" "$W/out1" &&
+		ok "front: no baseline yet, said clearly" || bad "front output: $(cat "$W/out1")"
+	case $("$J" "$d/refbench.json" .context.refbench_command) in
+	"scripts/matrix"*"--benchmark_filter="*) ok "front: the user's command in the context" ;;
+	*) bad "front: refbench_command $("$J" "$d/refbench.json" .context.refbench_command)" ;;
+	esac
+	if [ -z "$plot" ]; then
+		[ -s "$d/report.html" ] && ok "front: report.html" || bad "front: no report.html"
+		grep -q 'refbench-matrix' "$d/report.html" && ok "front: the report shows the command" ||
+			bad "front: the report lacks the command"
+	fi
+	mkdir -p "$B/$key"
+	cp "$d/refbench.json" "$B/$key/matrix-quick.json"
+	sleep 1	# a new run directory name
+	"$MATRIX_ROOT/scripts/matrix" --no-plot --benchmark_filter='^harness/capi/empty$' \
+		--benchmark_min_time=0.001 --benchmark_repetitions=1 --out-dir="$W/results" >"$W/out2" 2>&1
+	check "front with a baseline: exit" 0 $?
+	d2=$(ls -d "$W"/results/*/ | tail -n1)
+	d2=${d2%/}
+	if [ -x "$RB_COMPARE" ]; then
+		grep -qF "== Compare with $B/$key/matrix-quick.json" "$W/out2" && ok "front: compared" ||
+			bad "front: not compared: $(cat "$W/out2")"
+		check "front: compare.json written" 1 "$("$J" "$d2/compare.json" '.benchmarks#')"
+	else
+		grep -q '^== Compare: compare tool not available' "$W/out2" && ok "front: no compare tool, said" ||
+			bad "front: $(cat "$W/out2")"
+	fi
+	# an interrupted front run: the runner's status, no compare or plot
+	"$MATRIX_ROOT/scripts/matrix" --preset=bogus >"$W/out3" 2>&1
+	check "front: bad input exit" 2 $?
+	;;
+*)
+	echo "unknown test $t"; exit 2 ;;
+esac
+exit $fail
