@@ -22,9 +22,25 @@ typedef struct folio *(*split_try_get_fn)(struct page *page, int refs, struct sp
 typedef void (*split_put_fn)(struct folio *folio, int refs);
 
 /*
- * Broken test variants only: make the race window wide enough that the
- * stress test hits it every run (a sched_yield() lets the splitter run).
+ * Test builds only (the broken variants, and the widened instances of the
+ * real ones in tests/split/widened.c): make the race windows wide enough that
+ * the stress test hits them every run (a sched_yield() lets the splitter run).
+ * Every variant the benchmark runs passes a constant 0: no code at all.
+ *   SPLIT_WIDEN_GRAB  yield after the lockless walk and between page_folio()
+ *                     and the speculative add (and, through ops->widen, in
+ *                     the splitter between can_split_folio() and the freeze);
+ *   SPLIT_WIDEN_HOLD  also yield while holding a reference not yet verified:
+ *                     between the add and the page_folio() re-check, and
+ *                     between the grab and the PMD/PTE re-check.
+ * The broken variants that break the splitter's side (freeze_nocount) use
+ * GRAB only: with HOLD the grabber holds its reference long before the stress
+ * test can publish it, so check E would see it less often than a VM_BUG_ON
+ * (a crash, which never counts as detection).
  */
+#define SPLIT_WIDEN_GRAB	1U
+#define SPLIT_WIDEN_HOLD	2U
+#define SPLIT_WIDEN_ALL		(SPLIT_WIDEN_GRAB | SPLIT_WIDEN_HOLD)
+
 static __always_inline void split_widen(bool widen)
 {
 	if (widen)
@@ -40,7 +56,7 @@ static __always_inline void split_widen(bool widen)
 static __always_inline struct folio *
 gup_fast_one(struct split_mm *sm, unsigned long addr, int refs, struct page **pagep,
 	     struct split_stats *st, split_try_get_fn try_get, split_put_fn put,
-	     bool recheck, bool widen)
+	     bool recheck, unsigned int widen)
 {
 	pudval_t pud = pudp_get(pud_offset(sm->mm, addr));
 	struct folio *folio;
@@ -57,10 +73,11 @@ gup_fast_one(struct split_mm *sm, unsigned long addr, int refs, struct page **pa
 	if (pmd_leaf(pmd)) {
 		/* gup_fast_pmd_leaf() */
 		page = nth_page(pmd_page(pmd), (addr & ~PMD_MASK) >> PAGE_SHIFT);
-		split_widen(widen);
+		split_widen(widen & SPLIT_WIDEN_GRAB);
 		folio = try_get(page, refs, st);
 		if (!folio)
 			return NULL;
+		split_widen(widen & SPLIT_WIDEN_HOLD);	/* a split or collapse before the re-check */
 		if (recheck && unlikely(!pmd_same(pmd, pmdp_get(pmdp))))
 			goto back_out;
 	} else {
@@ -71,10 +88,11 @@ gup_fast_one(struct split_mm *sm, unsigned long addr, int refs, struct page **pa
 		if (!pte_present(pte))
 			goto not_present;
 		page = pte_page(pte);
-		split_widen(widen);
+		split_widen(widen & SPLIT_WIDEN_GRAB);
 		folio = try_get(page, refs, st);
 		if (!folio)
 			return NULL;
+		split_widen(widen & SPLIT_WIDEN_HOLD);
 		/* Since v6.5 both the PMD and the PTE are re-checked. */
 		if (recheck && unlikely(!pmd_same(pmd, pmdp_get(pmdp)) ||
 					!pte_same(pte, ptep_get(ptep))))
@@ -95,12 +113,14 @@ not_present:
 
 /*
  * DEFINE_SPLIT_VARIANT(name, try_get, put, freeze, unfreeze, prep, free,
- *                      frozen_bit, recheck, widen):
+ *                      frozen_bit, recheck, widen, retry):
  * the grab (gup-fast, slow path on failure), its batch loop, and
- * split_ops_<name>.
+ * split_ops_<name>. @widen: SPLIT_WIDEN_* (0 for the benchmark). @retry:
+ * try_get retries on a changed folio (else it returns NULL), for
+ * split_check_stats().
  */
 #define DEFINE_SPLIT_VARIANT(_name, _try_get, _put, _freeze, _unfreeze, _prep, _free,	\
-			     _frozen_bit, _recheck, _widen)				\
+			     _frozen_bit, _recheck, _widen, _retry)			\
 static __always_inline struct folio *							\
 split_grab_inline_##_name(struct split_mm *sm, unsigned long addr, int refs,		\
 			  struct page **pagep, struct split_stats *st)			\
@@ -143,7 +163,8 @@ const struct split_ops split_ops_##_name = {						\
 	.free_frozen = _free,								\
 	.grab_batch = split_grab_batch_##_name,						\
 	.frozen_bit = _frozen_bit,							\
-	.widen = _widen,								\
+	.widen = (_widen) != 0,							\
+	.retry_on_change = _retry,							\
 }
 
 /* ---- the cmpxchg-to-0 refcount of today's kernel (null, retry) ---- */

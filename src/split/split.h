@@ -82,7 +82,8 @@ struct split_ops {
 	void (*grab_batch)(struct split_mm *sm, uint64_t n, int refs, struct split_stats *st,
 			   uint64_t *rng);
 	bool frozen_bit;	/* tails and free pages carry PAGEREF_FROZEN_BIT, not 0 */
-	bool widen;		/* broken test variants: sched_yield() in the split's racy window */
+	bool widen;		/* tests only: sched_yield() in the grab's and the split's racy windows */
+	bool retry_on_change;	/* try_get_folio retries when page_folio() changed (else NULL) */
 };
 
 struct split_mm {

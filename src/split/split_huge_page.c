@@ -284,14 +284,35 @@ static int split_huge_pte_folio(struct split_mm *sm, pmd_t *pmdp, unsigned long 
 
 /* ---- collapse ---- */
 
-/* A new folio that will not be used after all: give it back. */
-static void split_release_new_folio(struct folio *folio)
+/*
+ * A new folio that will not be used after all: give it back. It was never
+ * mapped, but gup-fast can still see it: its head may be a page a stale
+ * gup-fast still takes for the small folio it was (mapped, collapsed, freed,
+ * reallocated here), and that grab's speculative add succeeds on the head's
+ * count of 1 until its re-check fails and it puts the refs back. The kernel's
+ * folio_put() lets whichever put comes last free the folio; in this model
+ * every free goes through a freeze (split_last_put), so freeze the head at 1,
+ * waiting out such a transient reference (its put-back follows a failed
+ * re-check and never waits for us). The tails keep the "no owner" count
+ * prep_new_folio() gave them (0, or PAGEREF_FROZEN_BIT for xadd: a tail at 0
+ * in the buddy could be resurrected by a stale grab, the xadd_tail0 bug).
+ * Found by the widened stress test (docs/split.md, "Widened mode"): the old
+ * __free_pages() dropped the count to 0 (cmpxchg model: the grab's put then
+ * hit zero; xadd: a free head at 0, resurrectable) and zeroed xadd's tails.
+ */
+static void split_release_new_folio(struct split_mm *sm, struct folio *folio)
 {
-	long i, nr = folio_nr_pages(folio);
+	const struct split_ops *ops = sm->ops;
 
-	for (i = 1; i < nr; i++)	/* never mapped: no grab can see its tails */
-		set_page_count(folio_page(folio, i), 0);
-	__free_pages(&folio->page, folio_order(folio));
+	while (!ops->ref_freeze(folio, 1))
+		sched_yield();
+#ifdef CONFIG_DEBUG_VM
+	/* The debug buddy insists on 0 everywhere: see split_free_frozen_xadd(). */
+	if (ops->frozen_bit)
+		for (long i = 0; i < folio_nr_pages(folio); i++)
+			set_page_count(folio_page(folio, i), 0);
+#endif
+	free_frozen_pages(&folio->page, folio_order(folio));
 }
 
 /* Freeze the small folios of pages [pfn[0..n)) at 1 (their PTE), all or none. */
@@ -358,7 +379,7 @@ static int collapse_huge_pmd(struct split_mm *sm, pmd_t *pmdp, unsigned long had
 	if (!split_freeze_small(sm, pfns, HPAGE_PMD_NR)) {
 		set_pmd_at(mm, haddr, pmdp, pmd);
 		spin_unlock(ptl);
-		split_release_new_folio(new);
+		split_release_new_folio(sm, new);
 		mmap_write_unlock(mm);
 		return -EBUSY;
 	}
@@ -377,7 +398,7 @@ static int collapse_huge_pmd(struct split_mm *sm, pmd_t *pmdp, unsigned long had
 
 eagain:
 	spin_unlock(ptl);
-	split_release_new_folio(new);
+	split_release_new_folio(sm, new);
 	mmap_write_unlock(mm);
 	return -EAGAIN;
 }
@@ -418,7 +439,7 @@ static int collapse_huge_ptes(struct split_mm *sm, pmd_t *pmdp, unsigned long ga
 		for (i = 0; i < SPLIT_MTHP_NR; i++)
 			set_pte_at(mm, gaddr + i * PAGE_SIZE, ptep + i, old[i]);
 		pte_unmap_unlock(ptep, ptl);
-		split_release_new_folio(new);
+		split_release_new_folio(sm, new);
 		mmap_write_unlock(mm);
 		return -EBUSY;
 	}
@@ -435,7 +456,7 @@ static int collapse_huge_ptes(struct split_mm *sm, pmd_t *pmdp, unsigned long ga
 eagain:
 	pte_unmap_unlock(ptep, ptl);
 eagain_unlocked:
-	split_release_new_folio(new);
+	split_release_new_folio(sm, new);
 	mmap_write_unlock(mm);
 	return -EAGAIN;
 }
@@ -874,7 +895,7 @@ void split_stats_add(struct split_stats *sum, const struct split_stats *st)
 int split_check_stats(const struct split_ops *ops, const struct split_stats *st)
 {
 	int problems = 0;
-	bool retry = ops->try_get_folio != split_ops_null.try_get_folio;
+	bool retry = ops->retry_on_change;
 
 	if (st->grabs != st->fast + st->slow)
 		QPROBLEM("%lu grabs != %lu fast + %lu slow", st->grabs, st->fast, st->slow);

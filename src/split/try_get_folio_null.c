@@ -6,32 +6,19 @@
  * speculative add, put the refs back and return NULL: gup-fast fails and the
  * caller falls back to the slow path (mmap_lock read + page-table lock), where
  * the grab cannot fail.
+ *
+ * The code is __try_get_folio_null() in try_get_folio.h, instantiated here
+ * without widening (the benchmark's code); tests/split/widened.c instantiates
+ * the same template with sched_yield()s in its windows.
  */
-#include "gup_fast.h"
+#include "try_get_folio.h"
 
 static __always_inline struct folio *try_get_folio_null(struct page *page, int refs,
 							 struct split_stats *st)
 {
-	struct folio *folio = page_folio(page);
-
-	/* folio_ref_try_add_rcu(): atomic_add_unless(&_refcount, refs, 0), a CAS loop. */
-	if (unlikely(!folio_ref_try_add(folio, refs))) {
-		st->null_frozen++;
-		return NULL;
-	}
-	/*
-	 * We hold a reference on the folio now, but it may have been split
-	 * between page_folio() and the add: then the reference is on a folio
-	 * the page no longer belongs to.
-	 */
-	if (unlikely(page_folio(page) != folio)) {
-		split_put_refs_cas(folio, refs);
-		st->null_changed++;
-		return NULL;
-	}
-	return folio;
+	return __try_get_folio_null(page, refs, st, 0);
 }
 
 DEFINE_SPLIT_VARIANT(null, try_get_folio_null, split_put_refs_cas, split_freeze_cas,
 		     split_unfreeze_cas, split_prep_cas, split_free_frozen_cas,
-		     false, true, false);
+		     false, true, 0, false);

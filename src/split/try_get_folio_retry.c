@@ -5,33 +5,19 @@
  * folio conversion of GUP): when the page left the folio after the
  * speculative add, put the refs back and `goto retry` without any lock. A
  * frozen folio still returns NULL (slow path).
+ *
+ * The code is __try_get_folio_retry() in try_get_folio.h, instantiated here
+ * without widening (the benchmark's code); tests/split/widened.c instantiates
+ * the same template with sched_yield()s in its windows.
  */
-#include "gup_fast.h"
+#include "try_get_folio.h"
 
 static __always_inline struct folio *try_get_folio_retry(struct page *page, int refs,
 							  struct split_stats *st)
 {
-	struct folio *folio;
-
-retry:
-	folio = page_folio(page);
-	if (unlikely(!folio_ref_try_add(folio, refs))) {
-		st->null_frozen++;
-		return NULL;
-	}
-	/*
-	 * At this point we have a stable reference to the folio; but it could
-	 * be that between calling page_folio() and the refcount increment, the
-	 * folio was split: recheck that the page still belongs to this folio.
-	 */
-	if (unlikely(page_folio(page) != folio)) {
-		split_put_refs_cas(folio, refs);
-		st->retries++;
-		goto retry;
-	}
-	return folio;
+	return __try_get_folio_retry(page, refs, st, 0);
 }
 
 DEFINE_SPLIT_VARIANT(retry, try_get_folio_retry, split_put_refs_cas, split_freeze_cas,
 		     split_unfreeze_cas, split_prep_cas, split_free_frozen_cas,
-		     false, true, false);
+		     false, true, 0, true);
