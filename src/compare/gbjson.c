@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdbool.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -190,6 +191,8 @@ static int read_rows(struct gb_file *f, const char *label, enum gb_metric metric
 		val = json_object_get(row, key);
 		if (!val)
 			return fail(err, label, "%s: a repetition row without \"%s\"", shown(n, nb), key);
+		if (json_is_null(val))
+			return fail(err, label, "%s: \"%s\" is null, NaN or infinite", shown(n, nb), key);
 		if (!json_is_number(val))
 			return fail(err, label, "%s: \"%s\" is not a number", shown(n, nb), key);
 		v = json_number_value(val) * ns;
@@ -235,6 +238,64 @@ static int finish(struct gb_file *f, const char *label, enum gb_metric metric, c
 	return read_rows(f, label, metric, err);
 }
 
+/*
+ * Google Benchmark 1.7.1 writes a NaN or infinite double as a bare NaN or
+ * Infinity (json_reporter.cc, FormatKV), which is not JSON: e.g. the _cv
+ * aggregate of a counter that is 0 in every repetition is 0/0. Outside
+ * strings, those tokens become null: a counter without a value, which the
+ * readers skip, while a measured time that was NaN is still refused (see
+ * read_rows). *@count says how many were replaced; *@out_len (if not NULL)
+ * is the result's length (it may hold NUL bytes the input had).
+ */
+char *gb_nonfinite_to_null(const char *in, size_t len, size_t *count, size_t *out_len)
+{
+	static const char *const tokens[] = { "-NaN", "NaN", "-Infinity", "Infinity", "-inf", "inf",
+					      "-nan", "nan" };
+	char *out = malloc(2 * len + 1), *o = out;
+	const char *end = in + len;
+	bool str = false;
+
+	*count = 0;
+	if (!out)
+		return NULL;
+	while (in < end) {
+		size_t t;
+
+		if (str) {
+			if (*in == '\\' && in + 1 < end) {
+				*o++ = *in++;
+			} else if (*in == '"') {
+				str = false;
+			}
+			*o++ = *in++;
+			continue;
+		}
+		if (*in == '"') {
+			str = true;
+			*o++ = *in++;
+			continue;
+		}
+		for (t = 0; t < sizeof(tokens) / sizeof(tokens[0]); t++) {
+			size_t n = strlen(tokens[t]);
+
+			if ((size_t)(end - in) >= n && !strncmp(in, tokens[t], n))
+				break;
+		}
+		if (t < sizeof(tokens) / sizeof(tokens[0])) {
+			in += strlen(tokens[t]);
+			memcpy(o, "null", 4);
+			o += 4;
+			(*count)++;
+			continue;
+		}
+		*o++ = *in++;
+	}
+	*o = '\0';
+	if (out_len)
+		*out_len = (size_t)(o - out);
+	return out;
+}
+
 static int parse_error(const char *label, const json_error_t *je, char err[GB_ERR_LEN])
 {
 	if (strstr(je->text, "premature end of input") || strstr(je->text, "unexpected newline") ||
@@ -252,7 +313,8 @@ int gb_read_buffer(const char *buf, size_t len, const char *label, enum gb_metri
 		   struct gb_file *f, char err[GB_ERR_LEN])
 {
 	json_error_t je;
-	size_t i;
+	size_t i, nonfinite, clean_len;
+	char *clean;
 
 	memset(f, 0, sizeof(*f));
 	for (i = 0; i < len && (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\n' || buf[i] == '\r');
@@ -262,7 +324,13 @@ int gb_read_buffer(const char *buf, size_t len, const char *label, enum gb_metri
 		fail(err, label, "empty file");
 		return -1;
 	}
-	f->root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &je);
+	clean = gb_nonfinite_to_null(buf, len, &nonfinite, &clean_len);
+	if (!clean) {
+		fail(err, label, "out of memory");
+		return -1;
+	}
+	f->root = json_loadb(clean, clean_len, JSON_REJECT_DUPLICATES, &je);
+	free(clean);
 	if (!f->root) {
 		parse_error(label, &je, err);
 		return -1;

@@ -43,6 +43,8 @@ int gb_read_file(const char *path, enum gb_metric metric, struct gb_file *f, cha
 int gb_read_buffer(const char *buf, size_t len, const char *label, enum gb_metric metric,
 		   struct gb_file *f, char err[GB_ERR_LEN]);
 void gb_free(struct gb_file *f);
+/* Google Benchmark's bare NaN/Infinity tokens (outside strings) as null; malloc'd. */
+char *gb_nonfinite_to_null(const char *in, size_t len, size_t *count, size_t *out_len);
 
 const struct gb_bench *gb_find(const struct gb_file *f, const char *name);
 /* A context string, or NULL. */

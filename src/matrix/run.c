@@ -24,6 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "gbjson.h"
 #include "matrix.h"
 
 static volatile sig_atomic_t stop_sig;
@@ -148,51 +149,6 @@ static char *file_tail(const char *path, size_t max)
 	t = mx_xstrdup(t);
 	free(all);
 	return t;
-}
-
-/*
- * Google Benchmark 1.7.1 writes a NaN or infinite double as a bare NaN or
- * Infinity (json_reporter.cc, FormatKV), which is not JSON: e.g. the _cv
- * aggregate of a counter that is 0 in every repetition is 0/0. Outside
- * strings, those tokens become null (a counter without a value, which
- * refbench-compare and scripts/plot skip); *@count says how many.
- */
-static char *nonfinite_to_null(const char *in, size_t *count)
-{
-	char *out = mx_xmalloc(2 * strlen(in) + 1), *o = out;
-	bool str = false;
-
-	*count = 0;
-	while (*in) {
-		if (str) {
-			if (*in == '\\' && in[1]) {
-				*o++ = *in++;
-			} else if (*in == '"') {
-				str = false;
-			}
-			*o++ = *in++;
-			continue;
-		}
-		if (*in == '"') {
-			str = true;
-			*o++ = *in++;
-			continue;
-		}
-		for (const char *const *t = (const char *const []){ "-NaN", "NaN", "-Infinity",
-							      "Infinity", NULL }; *t; t++) {
-			if (!strncmp(in, *t, strlen(*t))) {
-				in += strlen(*t);
-				memcpy(o, "null", 4);
-				o += 4;
-				(*count)++;
-				goto next;
-			}
-		}
-		*o++ = *in++;
-next:;
-	}
-	*o = '\0';
-	return out;
 }
 
 /* The lines refbench itself wrote ("refbench: ..."), joined. */
@@ -392,7 +348,7 @@ static int run_cell(const struct mx_run *r, const struct mx_cell *c, struct prog
 	} else {
 		json_error_t je;
 		char *raw = mx_read_file(gb, (size_t)1 << 30, NULL);
-		char *text = raw ? nonfinite_to_null(raw, &nonfinite) : NULL;
+		char *text = raw ? gb_nonfinite_to_null(raw, strlen(raw), &nonfinite, NULL) : NULL;
 
 		root = text ? json_loads(text, 0, &je) : NULL;
 		if (!root)
