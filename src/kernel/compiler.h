@@ -74,6 +74,13 @@ static __always_inline void cpu_relax(void)
  */
 void rb_vm_bug(const char *cond, const char *file, int line, const char *func)
 	__attribute__((noreturn, cold));
+/*
+ * Called by rb_vm_bug() with its one-line report before it aborts, if set. A
+ * stress test that runs a deliberately broken variant sets it, so that a
+ * VM_BUG_ON/BUG_ON (an invariant the model itself checks) counts as the
+ * violation the test expects, while any other crash still does not.
+ */
+extern void (*rb_vm_bug_hook)(const char *report);
 
 #ifdef CONFIG_DEBUG_VM
 #define VM_BUG_ON(cond) \

@@ -35,9 +35,16 @@ void rb_model_set_allocator(void *(*alloc)(size_t), void (*free)(void *, size_t)
 	model_free = free ? free : mmap_free;
 }
 
+void (*rb_vm_bug_hook)(const char *report);
+
 void rb_vm_bug(const char *cond, const char *file, int line, const char *func)
 {
-	fprintf(stderr, "refbench: kernel BUG at %s:%d in %s(): %s\n", file, line, func, cond);
+	char report[512];
+
+	snprintf(report, sizeof(report), "kernel BUG at %s:%d in %s(): %s", file, line, func, cond);
+	fprintf(stderr, "refbench: %s\n", report);
+	if (rb_vm_bug_hook)
+		rb_vm_bug_hook(report);
 	abort();
 }
 

@@ -24,7 +24,9 @@
  *                     [--seconds S] [--threads N] [--slots N]
  * The duration defaults to REFBENCH_STRESS_SECONDS, else 4 s (2 s with
  * --widen). With --expect-violation (the broken variants) the exit status is
- * 0 only if a violation was observed; a crash never counts as detection.
+ * 0 only if a violation was observed: one of the test's checks, or a VM_BUG_ON
+ * of the CONFIG_DEBUG_VM model (an invariant the model checks itself, e.g.
+ * freeing a page that still has references); any other crash never counts.
  * --widen runs a real variant in widened mode (widened.c: the same code with
  * sched_yield()s in its race windows) and then also insists that the paths
  * only a split inside those windows reaches did run: NULL on a changed folio
@@ -51,6 +53,12 @@ static void on_violation(struct split_mm *sm, const char *what)
 	fprintf(stderr, "split_stress %s: VIOLATION: %s\n", variant_name, what);
 	fflush(NULL);
 	_exit(expect_violation ? 0 : 1);
+}
+
+/* --expect-violation: a VM_BUG_ON in the model is a caught violation too. */
+static void on_vm_bug(const char *report)
+{
+	on_violation(NULL, report);
 }
 
 struct grabber {
@@ -190,8 +198,10 @@ int main(int argc, char **argv)
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--variant") && i + 1 < argc)
 			variant_name = argv[++i];
-		else if (!strcmp(argv[i], "--expect-violation"))
+		else if (!strcmp(argv[i], "--expect-violation")) {
 			expect_violation = true;
+			rb_vm_bug_hook = on_vm_bug;
+		}
 		else if (!strcmp(argv[i], "--widen"))
 			widen = true;
 		else if (!strcmp(argv[i], "--seconds"))
