@@ -75,12 +75,16 @@ static __always_inline void cpu_relax(void)
 void rb_vm_bug(const char *cond, const char *file, int line, const char *func)
 	__attribute__((noreturn, cold));
 /*
- * Called by rb_vm_bug() with its one-line report before it aborts, if set. A
- * stress test that runs a deliberately broken variant sets it, so that a
- * VM_BUG_ON/BUG_ON (an invariant the model itself checks) counts as the
- * violation the test expects, while any other crash still does not.
+ * Called by rb_vm_bug() (VM_BUG_ON and WARN_ON_ONCE in the CONFIG_DEBUG_VM
+ * model) with its one-line report before it aborts, if set. A stress test
+ * that runs a deliberately broken variant sets it, so that an invariant the
+ * model itself checks counts as the violation the test expects. BUG_ON goes
+ * through rb_bug(), which never calls it: a BUG_ON is a set-up or harness
+ * failure (an allocation that must not fail), never a detection.
  */
 extern void (*rb_vm_bug_hook)(const char *report);
+void rb_bug(const char *cond, const char *file, int line, const char *func)
+	__attribute__((noreturn, cold));
 
 #ifdef CONFIG_DEBUG_VM
 #define VM_BUG_ON(cond) \
@@ -113,6 +117,6 @@ static inline __attribute__((always_inline)) bool rb_warn_on_once(bool cond, con
 
 /* BUG_ON is always on, as in the kernel. */
 #define BUG_ON(cond) \
-	do { if (unlikely(cond)) rb_vm_bug(#cond, __FILE__, __LINE__, __func__); } while (0)
+	do { if (unlikely(cond)) rb_bug(#cond, __FILE__, __LINE__, __func__); } while (0)
 
 #endif

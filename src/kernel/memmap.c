@@ -37,6 +37,12 @@ void rb_model_set_allocator(void *(*alloc)(size_t), void (*free)(void *, size_t)
 
 void (*rb_vm_bug_hook)(const char *report);
 
+void rb_bug(const char *cond, const char *file, int line, const char *func)
+{
+	fprintf(stderr, "refbench: kernel BUG at %s:%d in %s(): %s\n", file, line, func, cond);
+	abort();
+}
+
 void rb_vm_bug(const char *cond, const char *file, int line, const char *func)
 {
 	char report[512];
