@@ -29,6 +29,14 @@
  * (rb_iterations), so that each run is one trial with one setup of its
  * memmap (the 16 GiB one takes a fraction of a second to build).
  *
+ * The release runs outside the timed region in chunks of GRAB_CHUNK_PAGES
+ * pages (2^20: an 8 MiB pages[] per thread, as gup_test fills one pages[]
+ * for its whole range): about 4 pause/resume pairs per run. Each pair costs
+ * clock reads (CLOCK_THREAD_CPUTIME_ID is a syscall) that land in the timed
+ * region; with 64 Ki-page chunks there were 64 pairs per run, a few percent
+ * of a grouped run. A chunk may grab a folio several times before it is
+ * released (the 64 MiB ranges wrap): the counts stay far below overflow.
+ *
  * The loop is instantiated per variant (GRAB_BODY): the gup call is a direct
  * call of at least tens of nanoseconds per call, no indirect call.
  */
@@ -39,6 +47,10 @@
 
 #include "refbench.h"
 #include "grab/grab.h"
+
+#ifndef GRAB_CHUNK_PAGES
+#define GRAB_CHUNK_PAGES	(1UL << 20)	/* pages released per pause/resume pair */
+#endif
 
 enum { ARG_PPC, ARG_PIN, ARG_MIB, ARG_SHARED, ARG_LOOKUP };
 
@@ -102,7 +114,7 @@ static bool grab_thread_init(rb_state *st, struct grab_thread *t)
 	t->ppc = ppc > 0 ? (unsigned long)ppc : slice;
 	if (t->ppc > slice)
 		t->ppc = slice;
-	t->chunk = t->ppc >= 65536 ? 1 : 65536 / t->ppc;
+	t->chunk = t->ppc >= GRAB_CHUNK_PAGES ? 1 : GRAB_CHUNK_PAGES / t->ppc;
 	t->flags = rb_range(st, ARG_PIN) ? FOLL_PIN : FOLL_GET;
 	t->lookup = (enum gup_pgmap_lookup)rb_range(st, ARG_LOOKUP);
 	t->buf = malloc(t->chunk * t->ppc * sizeof(*t->buf));

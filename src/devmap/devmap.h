@@ -135,7 +135,12 @@ struct devmap_variant {
 	int idle_count;			/* refcount of a free (idle) device page: 1 or 0 */
 	/* The whole put_page() of the variant, for any page. */
 	void (*put_page)(struct page *page);
-	/* The driver hands out a free page: 1-based get_page() (1 -> 2); 0-based zone_device_page_init() (0 -> 1). */
+	/*
+	 * The driver hands out a free page and the migration that asked for it
+	 * unlocks it: 1-based get_page() (1 -> 2) + lock_page(); 0-based
+	 * zone_device_page_init() (pgmap ref, 0 -> 1, lock_page()); then
+	 * unlock_page(). The page is returned unlocked.
+	 */
 	void (*alloc_init)(struct page *page);
 	/* Turn device-page management on (memremap_pages() of a PRIVATE/FS_DAX pgmap) / off. */
 	void (*managed_get)(void);

@@ -139,11 +139,31 @@ static void put_page_onebased(struct page *page)
 	put_page_onebased_inline(page);
 }
 
-/* lib/test_hmm.c (v5.x) dmirror_devmem_alloc_page(): get_page() on the idle page. */
-static void alloc_init_onebased(struct page *page)
+/*
+ * The driver hands out an idle page. lib/test_hmm.c (v5.7-v5.17)
+ * dmirror_devmem_alloc_page() ends with
+ *
+ *	get_page(dpage);	// 1 -> 2: a locked increment
+ *	lock_page(dpage);	// test_and_set_bit_lock: a locked RMW
+ *
+ * and the migration that asked for the page unlocks it when it completes
+ * (migrate_vma_finalize(): unlock_page(), a locked RMW on x86). The model
+ * does the three in a row; the copy in between is not modelled. No pgmap
+ * reference is taken: 1-based pages hold theirs for as long as the pgmap
+ * is live (memremap_pages() takes one per page, percpu_ref_get_many()).
+ */
+static __always_inline void devmap_alloc_onebased(struct page *page)
 {
 	VM_BUG_ON_PAGE(page_ref_count(page) != 1, page);
 	get_page(page);
+	lock_page(page);
+	/* ... migrate_vma_pages(), then migrate_vma_finalize(): */
+	unlock_page(page);
+}
+
+static void alloc_init_onebased(struct page *page)
+{
+	devmap_alloc_onebased(page);
 }
 
 static void get_put_loop_onebased(struct page *first, unsigned long npages, unsigned long stride,
@@ -169,7 +189,7 @@ static void alloc_put_loop_onebased(struct devmap_driver *drv, uint64_t iters)
 
 		if (unlikely(!page))
 			return;
-		get_page(page);
+		devmap_alloc_onebased(page);
 		put_page_onebased_inline(page);
 	}
 }

@@ -9,7 +9,10 @@
  *   __put_page():    a device page goes to free_zone_device_page(), which
  *                    calls pgmap->ops->page_free (core: kernel/alloc.c
  *                    __folio_put(), v6.6);
- *   allocation:      zone_device_page_init() sets the count to 1.
+ *   allocation:      zone_device_page_init() (v6.6): a pgmap reference
+ *                    (percpu_ref_tryget_live), set_page_count(1),
+ *                    lock_page(); free_zone_device_page() drops the pgmap
+ *                    reference after page_free (PRIVATE/COHERENT).
  *
  * This is the core model's own put_page() (kernel/page_ref.h): one path, no
  * static key, no device test until the count reaches zero.
@@ -25,6 +28,22 @@
  */
 #include "devmap.h"
 
+/*
+ * free_zone_device_page() of v6.6 for the model's device pages: the driver's
+ * page_free, then the pgmap reference zone_device_page_init() took. The core
+ * model's free_zone_device_page() (src/kernel/memmap.c, shared) only calls
+ * page_free, so the 0-based path calls this one; the pgmap pointer is read
+ * before page_free hands the page back (it cannot change, but the page may be
+ * reallocated at once).
+ */
+static __noinline void free_zone_device_page_zerobased(struct page *page)
+{
+	struct dev_pagemap *pgmap = page->pgmap;
+
+	free_zone_device_page(page);
+	put_dev_pagemap(pgmap);
+}
+
 static __always_inline void put_page_zerobased_inline(struct page *page)
 {
 	struct folio *folio = page_folio(page);
@@ -32,17 +51,22 @@ static __always_inline void put_page_zerobased_inline(struct page *page)
 #ifdef RB_BROKEN_ZEROBASED_FREE_AT_1
 	/* Broken: a leftover 1-based idle test. */
 	if (folio_is_zone_device(folio) && folio_ref_dec_return(folio) == 1) {
-		free_zone_device_page(&folio->page);
+		free_zone_device_page_zerobased(&folio->page);
 		return;
 	}
 	if (folio_is_zone_device(folio)) {
 		if (folio_ref_count(folio) == 0)
-			__folio_put(folio);
+			free_zone_device_page_zerobased(&folio->page);
 		return;
 	}
 #endif
-	if (folio_put_testzero(folio))
-		__folio_put(folio);	/* __put_page() -> free_zone_device_page() for device pages */
+	if (folio_put_testzero(folio)) {
+		/* __put_page(): free_zone_device_page() for device pages, else __folio_put() */
+		if (folio_is_zone_device(folio))
+			free_zone_device_page_zerobased(&folio->page);
+		else
+			__folio_put(folio);
+	}
 }
 
 static void put_page_zerobased(struct page *page)
@@ -50,16 +74,41 @@ static void put_page_zerobased(struct page *page)
 	put_page_zerobased_inline(page);
 }
 
-/* zone_device_page_init() (mm/memremap.c): the driver's allocation sets 1. */
+/*
+ * zone_device_page_init() (mm/memremap.c, v6.6; the pgmap reference is
+ * Alistair Popple's ef233450898f):
+ *
+ *	WARN_ON_ONCE(!percpu_ref_tryget_live(&page->pgmap->ref));
+ *	set_page_count(page, 1);	// a plain store
+ *	lock_page(page);		// a locked RMW
+ *
+ * The percpu_ref is a CPU-local increment in the kernel and a thread-local
+ * one here (devmap.h): no locked instruction.
+ */
 static __always_inline void zone_device_page_init(struct page *page)
 {
+	WARN_ON_ONCE(!percpu_ref_tryget_live(page->pgmap));
 	VM_BUG_ON_PAGE(page_ref_count(page) != 0, page);
 	set_page_count(page, 1);
+	lock_page(page);
+}
+
+/*
+ * The driver hands out an idle page: dmirror_devmem_alloc_page() (v6.6) calls
+ * zone_device_page_init(); the migration that asked for the page unlocks it
+ * when it completes (migrate_vma_finalize(): unlock_page()), as on the
+ * 1-based side. The copy in between is not modelled.
+ */
+static __always_inline void devmap_alloc_zerobased(struct page *page)
+{
+	zone_device_page_init(page);
+	/* ... migrate_vma_pages(), then migrate_vma_finalize(): */
+	unlock_page(page);
 }
 
 static void alloc_init_zerobased(struct page *page)
 {
-	zone_device_page_init(page);
+	devmap_alloc_zerobased(page);
 }
 
 /* No static key: device pages need no switch in the put path. */
@@ -90,7 +139,7 @@ static void alloc_put_loop_zerobased(struct devmap_driver *drv, uint64_t iters)
 
 		if (unlikely(!page))
 			return;
-		zone_device_page_init(page);
+		devmap_alloc_zerobased(page);
 		put_page_zerobased_inline(page);
 	}
 }

@@ -12,11 +12,18 @@
  *                  then try_grab_page(): one atomic per subpage on the
  *                  refcount the subpage resolves to (its own line for a
  *                  non-compound device page, the head for a compound one).
- *                  This is __gup_device_huge() before 2021.
+ *                  On device leaves this is the kernel's __gup_device_huge()
+ *                  (v4.5 3565fce3a659 until the devmap path was removed for
+ *                  v6.15). On THP/PUD folios it is a HYPOTHETICAL: gup-fast
+ *                  always took one head reference per huge leaf there.
  *   gup_grouped.c  record_subpages() + one try_grab_folio(head, refs) per leaf,
- *                  then the pmd/pud re-check (Joao Martins,
- *                  <20210827145819.16471-9-joao.m.martins@oracle.com>;
- *                  gup_huge_pmd() of v5.x-v6.x).
+ *                  then the pmd/pud re-check: the kernel's gup_huge_pmd() /
+ *                  gup_huge_pud() for THP and PUD folios (one head grab per
+ *                  leaf since 2008). On device leaves it is Joao Martins'
+ *                  patch <20210827145819.16471-9-joao.m.martins@oracle.com>,
+ *                  which was dropped from the series (v5.17 merged compound
+ *                  device-dax without it); device-dax PMDs only got one grab
+ *                  per leaf when v6.15 sent them through gup_fast_pmd_leaf().
  *
  * Both support FOLL_GET and FOLL_PIN. Pins follow the merged design (John
  * Hubbard, 3faa52c03f44, with exact large-folio pincounts): a small folio

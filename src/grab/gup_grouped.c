@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * grab/grouped: one refcount grab per leaf (Joao Martins, "mm/gup: grab head
- * page refcount once for group of subpages",
- * <20210827145819.16471-9-joao.m.martins@oracle.com>, shape by Jason
- * Gunthorpe in seed 001; gup_huge_pmd()/gup_huge_pud() of v5.x-v6.6):
+ * grab/grouped: one refcount grab per leaf.
+ *
+ * THP and PUD folios: the kernel's gup-fast as it always was for huge
+ * leaves (x86 gup_huge_pmd() with get_head_page_multiple(head, refs), 2008;
+ * generic gup_huge_pmd()/gup_huge_pud() with try_get_compound_head(head,
+ * refs), then try_grab_folio(); gup_fast_pmd_leaf() today), v6.6 shape:
  *
  *	page = pmd_page(orig) + ((addr & ~PMD_MASK) >> PAGE_SHIFT);
  *	refs = record_subpages(page, addr, end, pages + *nr);	// N stores
@@ -15,9 +17,18 @@
  *	}
  *	*nr += refs; folio_set_referenced(folio);
  *
- * Device leaves ("devmap"): one dev_pagemap lookup per group. A compound
- * device leaf is one group; non-compound device pages (vmemmap_shift 0) are
- * one group per page, as Joao's __gup_device_huge() does
+ * Device leaves: Joao Martins' "mm/gup: grab head page refcount once for
+ * group of subpages" (<20210827145819.16471-9-joao.m.martins@oracle.com>,
+ * v4 08/14, shape by Jason Gunthorpe in seed 001). It was NOT merged: the
+ * series that went into v5.17 (compound device-dax, 14606001efb4) had
+ * dropped it, and __gup_device_huge() kept grabbing per pfn until the devmap
+ * path was removed for v6.15, after which device-dax PMD leaves take the
+ * gup_fast_pmd_leaf() path above.
+ *
+ * Here device leaves ("devmap") get one dev_pagemap lookup per group. A
+ * compound device leaf is one group; non-compound device pages
+ * (vmemmap_shift 0) are one group per page, as Joao's unmerged
+ * __gup_device_huge() does
  * (next = PageCompound(head) ? end : addr + PAGE_SIZE), then the leaf is
  * re-checked once.
  *
