@@ -34,6 +34,7 @@ static const struct pin_ops *const pin_variants[] = {
 	&pin_lock_ops,
 	&pin_flag_ops,
 	&pin_flag_fullmb_ops,
+	&pin_flag_refcount_ops,
 	&pin_bias_ops,
 };
 

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * pin: how GUP tells writeback that a file page is DMA-pinned (REFERENCE.md
- * section (4), seed 004). Three designs, one file each:
+ * section (4), seed 004). Three designs (and variants of the flag), one file
+ * each:
  *
  *   pin_lock.c        John Hubbard's draft: lock_page; wait_on_page_writeback;
  *                     atomic_inc(_mapcount); SetPageGupPinned; unlock_page.
@@ -11,8 +12,14 @@
  *                     atomic_inc(_mapcount); smp_wmb; SetPagePin; smp_wmb;
  *                     back off if writeback started. page_mkclean:
  *                     TestClearPagePin; smp_mb; _mapcount vs real mappings.
- *   pin_flag_fullmb.c the same with smp_mb() where the store-buffering
- *                     pattern needs it in C11 (SB+fencembonceonces.litmus).
+ *   pin_flag_fullmb.c the same with smp_mb() after SetPagePin: "full
+ *                     barriers on both sides", to compare. Not needed: PG_pin
+ *                     and PG_writeback share one word (pin_flag_impl.h).
+ *   pin_flag_refcount.c Glisse's later version
+ *                     (<20190116015610.GH3696@redhat.com>): BIAS on _refcount;
+ *                     smp_mb; PageWriteback back-off, against
+ *                     TestSetPageWriteback; smp_mb; page_is_pin(). Two words:
+ *                     a store-buffering pair, both smp_mb() needed.
  *   pin_bias.c        the merged design (commit 3faa52c03f44, v5.7 and the
  *                     folio code of v6.6): GUP_PIN_COUNTING_BIAS on _refcount
  *                     for small folios, exact _pincount (+1 _refcount) for
@@ -100,7 +107,8 @@ struct pin_ops {
 };
 
 /* The variants (the benchmark's table is in bench/pin/pin.c). */
-extern const struct pin_ops pin_lock_ops, pin_flag_ops, pin_flag_fullmb_ops, pin_bias_ops;
+extern const struct pin_ops pin_lock_ops, pin_flag_ops, pin_flag_fullmb_ops, pin_flag_refcount_ops;
+extern const struct pin_ops pin_bias_ops;
 
 /*
  * Ground truth, independent of every design: a slot per pinning thread,

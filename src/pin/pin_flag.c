@@ -2,7 +2,10 @@
 /*
  * pin/flag: Jerome Glisse's pin flag, with the barriers as posted
  * (<20190111165141.GB3190@redhat.com>): smp_wmb() after SetPagePin(), before
- * the writeback check. The algorithm and its analysis: pin_flag_impl.h.
+ * the writeback check. Correct on every architecture as posted: PG_pin and
+ * PG_writeback are one word (pin_flag_impl.h has the algorithm and the
+ * argument). flag_reordered (tests only) models a separate-location variant
+ * of it, not a reordering of this code.
  */
 #if defined(RB_BROKEN_NO_BACKOFF)
 #define PIN_FLAG_OPS	pin_flag_nobackoff_ops

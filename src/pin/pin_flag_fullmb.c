@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * pin/flag_fullmb: Jerome Glisse's pin flag with smp_mb() between the pin's
- * stores (_mapcount, PG_pin) and its PG_writeback check, so that both sides
- * of the store-buffering pair have a full barrier (page_mkclean's side has
- * TestSetPageWriteback and smp_mb() already), as C11 and LKMM require:
- * tools/memory-model/litmus-tests/SB+fencembonceonces.litmus. On x86 the
- * extra fence is a second serializing instruction after the lock-prefixed
- * set_bit(); the benchmarks measure what it costs. Algorithm: pin_flag_impl.h.
+ * pin/flag_fullmb: Jerome Glisse's pin flag with smp_mb() instead of the
+ * smp_wmb() between the pin's stores (_mapcount, PG_pin) and its
+ * PG_writeback check: the issue's "with full barriers on both sides"
+ * (page_mkclean's side has the fully ordered TestClearPagePin and smp_mb()
+ * already). The finding: this barrier is NOT needed, on any architecture,
+ * because the pinner's last store (SetPagePin) and its check are accesses to
+ * the same word, folio->flags, so coherence orders them; there is no
+ * store-buffering pair (pin_flag_impl.h, docs/pin.md). It is kept to price
+ * the barrier: on x86 a seq_cst fence (GCC: lock or $0,(%rsp)) right after
+ * the lock-prefixed set_bit(). Algorithm: pin_flag_impl.h.
  */
 #define PIN_FLAG_OPS	pin_flag_fullmb_ops
 #define PIN_FLAG_NAME	"flag_fullmb"

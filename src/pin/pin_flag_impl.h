@@ -3,7 +3,8 @@
  * pin/flag and pin/flag_fullmb: Jerome Glisse's pin flag with barriers
  * (<20190111165141.GB3190@redhat.com>, REFERENCE.md (4)). The algorithm is
  * here once; pin_flag.c instantiates it as posted and pin_flag_fullmb.c with
- * a full barrier between the pin's stores and its writeback check. Before
+ * a full barrier between the pin's stores and its writeback check (not
+ * needed, see below; the issue asks for both, to compare). Before
  * including, define PIN_FLAG_OPS, PIN_FLAG_NAME and PIN_FLAG_MB_AFTER_SET().
  *
  * GUP:
@@ -29,23 +30,46 @@
  * race with a decision that clears the stale flag. Reading "meanwhile" as
  * "set now" is the safe reading of the posted text.
  *
- * The store-buffering pair: the pin's stores (_mapcount, PG_pin) then its
- * load of PG_writeback, against writeback's store of PG_writeback
- * (TestSetPageWriteback, fully ordered) then page_mkclean's loads of PG_pin
- * and _mapcount (behind smp_mb()). In C11 (and in LKMM, and on arm64/POWER)
- * the smp_wmb() after SetPagePin does not order those stores before the
- * later load: both sides can miss each other, and a pin is missed. On x86
- * atomic_inc() and set_bit() are lock-prefixed, hence full barriers, so the
- * as-posted scheme cannot go wrong there (docs/pin.md).
+ * Why the posted barriers are enough, on every architecture: PG_pin and
+ * PG_writeback are bits of ONE word, folio->flags, and every write to that
+ * word here is an atomic RMW (set_bit, test_and_set/clear_bit, the lock and
+ * dirty bits too), so all of them are totally ordered in its modification
+ * order. Take the pinner's SetPagePin (a relaxed RMW) and writeback's
+ * TestSetPageWriteback:
+ *  - writeback's RMW first: the pinner's later load of the same word must
+ *    read SetPagePin's value or a later one (write-read coherence, C11
+ *    [intro.races] CoWR; LKMM and every CPU likewise), and SetPagePin's RMW
+ *    read a word with PG_writeback set: the pinner backs off (or, if it read
+ *    end-of-writeback's clear, the decision is already made and that
+ *    writeback is over);
+ *  - SetPagePin first: TestClearPagePin comes later in the same order and
+ *    reads PG_pin set (only writeback clears it, under the page lock; the
+ *    RMWs in between extend the release sequence), so the smp_wmb() (release
+ *    fence) before SetPagePin synchronizes with the fully ordered
+ *    TestClearPagePin and the _mapcount read after the smp_mb() sees the
+ *    increment (or the pinner's later decrement: unpin or back-off).
+ * Either way no pin is missed. The store-buffering shape needs each side to
+ * store to one location and load another; the pinner stores and loads the
+ * same word, so this is message passing (_mapcount, then PG_pin; read in the
+ * reverse order), which the smp_wmb() / smp_mb() pair covers -- Glisse's own
+ * timeline argument (seed 004). pin_flag_fullmb.c adds smp_mb() anyway, as
+ * the issue asks, to price it: it is not needed on any architecture. It
+ * would be if PG_pin lived in a different word from PG_writeback (a tail
+ * page's flags, a separate field): that is pin_flag_refcount.c's shape.
  *
  * As in the lock draft, the pin is tracked after gup-fast's grab and PTE
  * re-check; the flag, not the PTE, serializes it with writeback.
  *
  * Broken builds (tests only, with RB_PIN_BROKEN for the race window):
  * RB_BROKEN_NO_BACKOFF	gup-fast without the back-off check;
- * RB_BROKEN_CHECK_EARLY	gup-fast reads PG_writeback before its stores,
- *			which is what store->load reordering does to the
- *			as-posted code on a weakly ordered CPU.
+ * RB_BROKEN_CHECK_EARLY	gup-fast reads PG_writeback before its stores.
+ *			No CPU can do that to THIS code (the load is of the
+ *			word SetPagePin just wrote: coherence, above). It is
+ *			what a separate-location design without smp_mb()
+ *			allows: PG_pin in a word other than PG_writeback's,
+ *			or pin_flag_refcount.c minus its barriers
+ *			(flag_refcount_nomb): there the PageWriteback load
+ *			may be satisfied before the pin's store is visible.
  */
 #include <errno.h>
 

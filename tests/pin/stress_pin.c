@@ -41,15 +41,16 @@
 
 #include "pin/pin.h"
 
-extern const struct pin_ops pin_flag_nobackoff_ops, pin_flag_reordered_ops;
+extern const struct pin_ops pin_flag_nobackoff_ops, pin_flag_reordered_ops, pin_flag_refcount_nomb_ops;
 extern const struct pin_ops pin_lock_nolock_ops, pin_bias_norecheck_ops;
 
 static const struct pin_ops *const variants[] = {
-	&pin_lock_ops, &pin_flag_ops, &pin_flag_fullmb_ops, &pin_bias_ops,
+	&pin_lock_ops, &pin_flag_ops, &pin_flag_fullmb_ops, &pin_flag_refcount_ops, &pin_bias_ops,
 	/* broken, for --expect-violation */
-	&pin_flag_nobackoff_ops, &pin_flag_reordered_ops, &pin_lock_nolock_ops,
-	&pin_bias_norecheck_ops,
+	&pin_flag_nobackoff_ops, &pin_flag_reordered_ops, &pin_flag_refcount_nomb_ops,
+	&pin_lock_nolock_ops, &pin_bias_norecheck_ops,
 };
+#define NR_CORRECT	5	/* the correct designs come first */
 
 #define NR_PINNERS	3
 #define DMA_MAX_NS	1500
@@ -231,7 +232,7 @@ static int self_test(void)
 {
 	int failures = 0;
 
-	for (size_t v = 0; v < 4; v++) {
+	for (size_t v = 0; v < NR_CORRECT; v++) {
 		for (unsigned int order = 0; order <= 4; order += 4) {
 			const struct pin_ops *ops = variants[v];
 			struct pin_stats st = { 0 };
