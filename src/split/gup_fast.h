@@ -34,8 +34,8 @@ typedef void (*split_put_fn)(struct folio *folio, int refs);
  *                     between the grab and the PMD/PTE re-check.
  * The broken variants that break the splitter's side (freeze_nocount) use
  * GRAB only: with HOLD the grabber holds its reference long before the stress
- * test can publish it, so check E would see it less often than a VM_BUG_ON
- * (a crash, which never counts as detection).
+ * test can publish it, so check E, the check meant to catch it, would see it
+ * less often than check C or a VM_BUG_ON of the model.
  */
 #define SPLIT_WIDEN_GRAB	1U
 #define SPLIT_WIDEN_HOLD	2U
@@ -50,12 +50,15 @@ static __always_inline void split_widen(bool widen)
 /*
  * gup_fast_one(): walk PUD -> PMD (READ_ONCE) -> PTE (READ_ONCE), grab the
  * folio of the page, then re-check the entries walked and back out with
- * put() if they changed. NULL: gup-fast failed, take the slow path.
- * @recheck false is the broken "re-check removed" variant.
+ * put_backout() if they changed (gup_put_folio() in the kernel). NULL:
+ * gup-fast failed, take the slow path. @recheck false is the broken
+ * "re-check removed" variant; @put_backout is the variant's put everywhere
+ * but in the broken "leak" (tests/split/broken.c), where it alone does
+ * nothing.
  */
 static __always_inline struct folio *
 gup_fast_one(struct split_mm *sm, unsigned long addr, int refs, struct page **pagep,
-	     struct split_stats *st, split_try_get_fn try_get, split_put_fn put,
+	     struct split_stats *st, split_try_get_fn try_get, split_put_fn put_backout,
 	     bool recheck, unsigned int widen)
 {
 	pudval_t pud = pudp_get(pud_offset(sm->mm, addr));
@@ -104,7 +107,7 @@ gup_fast_one(struct split_mm *sm, unsigned long addr, int refs, struct page **pa
 
 back_out:
 	st->recheck_fail++;
-	put(folio, refs);
+	put_backout(folio, refs);
 	return NULL;
 not_present:
 	st->not_present++;
@@ -112,21 +115,23 @@ not_present:
 }
 
 /*
- * DEFINE_SPLIT_VARIANT(name, try_get, put, freeze, unfreeze, prep, free,
- *                      frozen_bit, recheck, widen, retry):
+ * DEFINE_SPLIT_VARIANT(name, try_get, put, put_backout, freeze, unfreeze, prep,
+ *                      free, frozen_bit, recheck, widen, retry):
  * the grab (gup-fast, slow path on failure), its batch loop, and
- * split_ops_<name>. @widen: SPLIT_WIDEN_* (0 for the benchmark). @retry:
- * try_get retries on a changed folio (else it returns NULL), for
- * split_check_stats().
+ * split_ops_<name>. @put: ops->put_refs, every put of a grab's or the
+ * splitter's references; @put_backout: gup-fast's back-out put after a failed
+ * PMD/PTE re-check only (the same function as @put, but for the broken
+ * "leak"). @widen: SPLIT_WIDEN_* (0 for the benchmark). @retry: try_get
+ * retries on a changed folio (else it returns NULL), for split_check_stats().
  */
-#define DEFINE_SPLIT_VARIANT(_name, _try_get, _put, _freeze, _unfreeze, _prep, _free,	\
-			     _frozen_bit, _recheck, _widen, _retry)			\
+#define DEFINE_SPLIT_VARIANT(_name, _try_get, _put, _put_backout, _freeze, _unfreeze,	\
+			     _prep, _free, _frozen_bit, _recheck, _widen, _retry)	\
 static __always_inline struct folio *							\
 split_grab_inline_##_name(struct split_mm *sm, unsigned long addr, int refs,		\
 			  struct page **pagep, struct split_stats *st)			\
 {											\
-	struct folio *folio = gup_fast_one(sm, addr, refs, pagep, st, _try_get, _put,	\
-					   _recheck, _widen);				\
+	struct folio *folio = gup_fast_one(sm, addr, refs, pagep, st, _try_get,	\
+					   _put_backout, _recheck, _widen);		\
 											\
 	st->grabs++;									\
 	if (likely(folio))								\

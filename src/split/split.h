@@ -86,22 +86,47 @@ struct split_ops {
 	bool retry_on_change;	/* try_get_folio retries when page_folio() changed (else NULL) */
 };
 
+/*
+ * Laid out by who writes what, so that the grab loop's reads do not share a
+ * cache line with anything the splitter writes (false sharing):
+ *   - read-mostly (written only by split_mm_create() and the test set-up,
+ *     read by every grab: mm, nr_map_pages, slot_order; by the splitter:
+ *     ops, nr_held), line 0;
+ *   - the zone: its lock, nr_free_pages and free lists are written on every
+ *     allocation and free of a split or collapse;
+ *   - the splitter's counters and control (written per split/collapse),
+ *     and what only set-up and the quiescence checks read;
+ *   - the test instrumentation each grabber writes (held[]).
+ * Each block starts a cache line (____cacheline_aligned_in_smp), and
+ * split_mm_create() allocates the struct cache-line aligned (rb_model_alloc),
+ * with slot_order[] on a line of its own right after it: calloc()'s 16-byte
+ * alignment would defeat the offsets. The static asserts below check the
+ * offsets; tests/split/test_split.c prints them and checks the alignment.
+ */
 struct split_mm {
+	/* Read-mostly: every grab reads these. */
 	struct mm_struct *mm;
-	struct zone zone;
-	const struct split_ops *ops;
-	unsigned long nslots;
 	unsigned long nr_map_pages;	/* nslots * 512, a power of two */
 	unsigned char *slot_order;	/* 9 or SPLIT_MTHP_ORDER */
-	unsigned long zone_start, zone_pages;
-	struct split_counts cnt;
+	const struct split_ops *ops;
+	unsigned long nslots;
+	/* Test instrumentation, set before the threads start (nr_held 0 in benchmarks). */
+	unsigned int nr_held;
+	void (*violation)(struct split_mm *sm, const char *what);
 
+	/* Written by the splitter on every allocation and free. */
+	struct zone zone ____cacheline_aligned_in_smp;
+
+	/* Written by the splitter on every split/collapse; read by the benchmark. */
+	struct split_counts cnt ____cacheline_aligned_in_smp;
+	unsigned long zone_start, zone_pages;	/* set-up and the checks only */
 	/* The splitter thread (split_splitter_start/stop). */
 	pthread_t splitter;
 	bool splitter_running;
 	_Atomic bool stop;
 	long rate;			/* toggles per second; < 0: as fast as possible */
 	uint64_t seed;
+	atomic_long_t violations;
 
 	/*
 	 * Test instrumentation, off (nr_held == 0) in benchmarks: each grabber
@@ -109,11 +134,22 @@ struct split_mm {
 	 * reference on; right after every successful freeze the splitter checks
 	 * that no grabber holds the frozen folio.
 	 */
-	_Atomic unsigned long held[SPLIT_MAX_HELD];
-	unsigned int nr_held;
-	void (*violation)(struct split_mm *sm, const char *what);
-	atomic_long_t violations;
+	_Atomic unsigned long held[SPLIT_MAX_HELD] ____cacheline_aligned_in_smp;
 };
+
+#define SPLIT_MM_SAME_LINE(a, b)						\
+	(offsetof(struct split_mm, a) / SMP_CACHE_BYTES ==			\
+	 (offsetof(struct split_mm, b) + sizeof(((struct split_mm *)0)->b) - 1) / SMP_CACHE_BYTES)
+_Static_assert(SPLIT_MM_SAME_LINE(mm, violation),
+	       "split_mm: the read-mostly fields must fit one cache line");
+_Static_assert(offsetof(struct split_mm, zone) % SMP_CACHE_BYTES == 0 &&
+	       offsetof(struct split_mm, zone) >= SMP_CACHE_BYTES,
+	       "split_mm: the zone must start a cache line of its own");
+_Static_assert(offsetof(struct split_mm, cnt) % SMP_CACHE_BYTES == 0 &&
+	       offsetof(struct split_mm, cnt) >= offsetof(struct split_mm, zone) + sizeof(struct zone),
+	       "split_mm: the counters must start a cache line after the zone");
+_Static_assert(offsetof(struct split_mm, held) % SMP_CACHE_BYTES == 0,
+	       "split_mm: held[] must start a cache line");
 
 /* The variants (src/split/try_get_folio_*.c). */
 extern const struct split_ops split_ops_null, split_ops_retry, split_ops_xadd;

@@ -84,7 +84,7 @@ static void split_check_held(struct split_mm *sm, struct folio *folio)
 		unsigned long h = atomic_load_explicit(&sm->held[t], mo_full);
 
 		if (h && h - 1 >= pfn && h - 1 < pfn + nr)
-			split_report(sm, "a freeze succeeded over a held grab reference");
+			split_report(sm, "E: a freeze succeeded over a held grab reference");
 	}
 }
 
@@ -300,12 +300,36 @@ static int split_huge_pte_folio(struct split_mm *sm, pmd_t *pmdp, unsigned long 
  * __free_pages() dropped the count to 0 (cmpxchg model: the grab's put then
  * hit zero; xadd: a free head at 0, resurrectable) and zeroed xadd's tails.
  */
+#define SPLIT_RELEASE_WAIT_S	5
+
 static void split_release_new_folio(struct split_mm *sm, struct folio *folio)
 {
 	const struct split_ops *ops = sm->ops;
+	struct timespec t0, t;
+	unsigned long n = 0;
 
-	while (!ops->ref_freeze(folio, 1))
+	/*
+	 * Bounded: a grab that never puts its refs back (the broken leak,
+	 * retry_noput, null_noput of tests/split/broken.c) would otherwise
+	 * keep the splitter here for ever, holding mmap_lock for write: a hang,
+	 * which is never a detection. A correct grab's reference lasts
+	 * microseconds (widened: a few sched_yield()s); after
+	 * SPLIT_RELEASE_WAIT_S the folio is left allocated, neither mapped nor
+	 * free, and split_check_quiescent() reports it (the buddy is short).
+	 */
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (!ops->ref_freeze(folio, 1)) {
 		sched_yield();
+		if (++n % 1024)
+			continue;
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		if (t.tv_sec - t0.tv_sec > SPLIT_RELEASE_WAIT_S) {
+			fprintf(stderr, "split: a collapse's unused new folio (pfn %lu) still holds "
+				"%d refs after %d s: left allocated (a grab never put its refs back)\n",
+				folio_pfn(folio), folio_ref_count(folio) - 1, SPLIT_RELEASE_WAIT_S);
+			return;
+		}
+	}
 #ifdef CONFIG_DEBUG_VM
 	/* The debug buddy insists on 0 everywhere: see split_free_frozen_xadd(). */
 	if (ops->frozen_bit)
@@ -643,6 +667,22 @@ struct folio *split_gup_slow(struct split_mm *sm, unsigned long addr, int refs,
 
 /* ---- set-up ---- */
 
+/*
+ * One cache-line aligned allocation (rb_model_alloc: page aligned, on the
+ * placement's node): the struct, then slot_order[] from a line of its own, so
+ * that the grabs' reads of it share no line with the splitter's writes (see
+ * struct split_mm).
+ */
+static size_t split_mm_slot_order_offset(void)
+{
+	return ALIGN(sizeof(struct split_mm), (size_t)SMP_CACHE_BYTES);
+}
+
+static size_t split_mm_bytes(unsigned long nslots)
+{
+	return split_mm_slot_order_offset() + ALIGN((size_t)nslots, (size_t)SMP_CACHE_BYTES);
+}
+
 struct split_mm *split_mm_create(const struct split_ops *ops, unsigned long nslots, int order,
 				 char *err, size_t errlen)
 {
@@ -658,18 +698,19 @@ struct split_mm *split_mm_create(const struct split_ops *ops, unsigned long nslo
 			 SPLIT_MTHP_ORDER, HPAGE_PMD_ORDER, order);
 		return NULL;
 	}
-	sm = calloc(1, sizeof(*sm));
+	sm = rb_model_alloc(split_mm_bytes(nslots));
 	if (!sm)
 		goto nomem;
+	memset(sm, 0, split_mm_bytes(nslots));	/* the placements' allocator need not zero */
 	sm->ops = ops;
 	sm->nslots = nslots;
 	sm->nr_map_pages = nslots * HPAGE_PMD_NR;
-	sm->slot_order = calloc(nslots, 1);
+	sm->slot_order = (unsigned char *)sm + split_mm_slot_order_offset();
 	/* Past pfn 0; two spare PMD-sized blocks, so collapse can allocate before it frees. */
 	sm->zone_start = HPAGE_PMD_NR;
 	sm->zone_pages = sm->nr_map_pages + 2 * HPAGE_PMD_NR;
 	sm->seed = 0x9e3779b97f4a7c15ULL;
-	if (!sm->slot_order || memmap_init(sm->zone_start + sm->zone_pages))
+	if (memmap_init(sm->zone_start + sm->zone_pages))
 		goto nomem_free;
 	zone_init(&sm->zone, ZONE_NORMAL, sm->zone_start, sm->zone_pages, HPAGE_PMD_ORDER);
 	sm->mm = mm_create(SPLIT_BASE, nslots * PMD_SIZE);
@@ -708,8 +749,7 @@ nomem_memmap:
 	zone_destroy(&sm->zone);
 	memmap_destroy();
 nomem_free:
-	free(sm->slot_order);
-	free(sm);
+	rb_model_free(sm, split_mm_bytes(nslots));
 nomem:
 	snprintf(err, errlen, "split: out of memory for %lu slots", nslots);
 	return NULL;
@@ -723,8 +763,7 @@ void split_mm_destroy(struct split_mm *sm)
 	mm_destroy(sm->mm);
 	zone_destroy(&sm->zone);
 	memmap_destroy();
-	free(sm->slot_order);
-	free(sm);
+	rb_model_free(sm, split_mm_bytes(sm->nslots));
 }
 
 /* ---- checks at quiescence ---- */

@@ -19,6 +19,6 @@ static __always_inline struct folio *try_get_folio_null(struct page *page, int r
 	return __try_get_folio_null(page, refs, st, 0);
 }
 
-DEFINE_SPLIT_VARIANT(null, try_get_folio_null, split_put_refs_cas, split_freeze_cas,
-		     split_unfreeze_cas, split_prep_cas, split_free_frozen_cas,
+DEFINE_SPLIT_VARIANT(null, try_get_folio_null, split_put_refs_cas, split_put_refs_cas,
+		     split_freeze_cas, split_unfreeze_cas, split_prep_cas, split_free_frozen_cas,
 		     false, true, 0, false);

@@ -18,6 +18,6 @@ static __always_inline struct folio *try_get_folio_retry(struct page *page, int 
 	return __try_get_folio_retry(page, refs, st, 0);
 }
 
-DEFINE_SPLIT_VARIANT(retry, try_get_folio_retry, split_put_refs_cas, split_freeze_cas,
-		     split_unfreeze_cas, split_prep_cas, split_free_frozen_cas,
+DEFINE_SPLIT_VARIANT(retry, try_get_folio_retry, split_put_refs_cas, split_put_refs_cas,
+		     split_freeze_cas, split_unfreeze_cas, split_prep_cas, split_free_frozen_cas,
 		     false, true, 0, true);

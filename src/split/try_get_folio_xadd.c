@@ -21,6 +21,6 @@ static __always_inline struct folio *try_get_folio_xadd(struct page *page, int r
 	return __try_get_folio_xadd(page, refs, st, 0);
 }
 
-DEFINE_SPLIT_VARIANT(xadd, try_get_folio_xadd, split_put_refs_xadd, split_freeze_xadd,
-		     split_unfreeze_xadd, split_prep_xadd, split_free_frozen_xadd,
+DEFINE_SPLIT_VARIANT(xadd, try_get_folio_xadd, split_put_refs_xadd, split_put_refs_xadd,
+		     split_freeze_xadd, split_unfreeze_xadd, split_prep_xadd, split_free_frozen_xadd,
 		     true, true, 0, true);

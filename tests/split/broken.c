@@ -10,7 +10,9 @@
  *   nofoliocheck   try_get_folio without the page_folio() re-check after the
  *                  speculative add (the bug c24d37322548 fixed)
  *   freeze_nocount a freeze that ignores the expected count (xchg to 0)
- *   leak           the re-check failure path forgets to put the refs back
+ *   leak           gup-fast's back-out after a failed PMD/PTE re-check forgets
+ *                  to put the refs back (only that put: a separate
+ *                  put_backout in DEFINE_SPLIT_VARIANT)
  *   xadd_tail0     the FROZEN-bit scheme with tails left at refcount 0, as
  *                  prep_compound_page() leaves them today (David Hildenbrand's
  *                  "refcount at 0 permanently", Linus's request (b))
@@ -54,24 +56,38 @@ static bool split_freeze_nocount(struct folio *folio, int count)
 	return true;
 }
 
+/*
+ * leak: gup-fast's back-out put (after a failed PMD/PTE re-check) does
+ * nothing; every other put -- the grabber's own, the splitter's caller pin,
+ * try_get_folio's put-back -- is the real one. Widened like the real
+ * variants in widened mode (SPLIT_WIDEN_ALL: the yield between the grab and
+ * the re-check makes the re-check fail thousands of times a run), so that
+ * the back-out path runs often and only that path is broken.
+ */
 static void split_put_nothing(struct folio *folio, int refs)
 {
 	(void)folio;
 	(void)refs;
 }
 
-DEFINE_SPLIT_VARIANT(norecheck, try_get_folio_retry_wide, split_put_refs_cas, split_freeze_cas,
-		     split_unfreeze_cas, split_prep_cas, split_free_frozen_cas, false, false,
-		     SPLIT_WIDEN_GRAB, true);
-DEFINE_SPLIT_VARIANT(nofoliocheck, try_get_folio_nofoliocheck, split_put_refs_cas, split_freeze_cas,
-		     split_unfreeze_cas, split_prep_cas, split_free_frozen_cas, false, true,
-		     SPLIT_WIDEN_GRAB, true);
+static __always_inline struct folio *try_get_folio_retry_all(struct page *page, int refs,
+							      struct split_stats *st)
+{
+	return __try_get_folio_retry(page, refs, st, SPLIT_WIDEN_ALL);
+}
+
+DEFINE_SPLIT_VARIANT(norecheck, try_get_folio_retry_wide, split_put_refs_cas, split_put_refs_cas,
+		     split_freeze_cas, split_unfreeze_cas, split_prep_cas, split_free_frozen_cas,
+		     false, false, SPLIT_WIDEN_GRAB, true);
+DEFINE_SPLIT_VARIANT(nofoliocheck, try_get_folio_nofoliocheck, split_put_refs_cas,
+		     split_put_refs_cas, split_freeze_cas, split_unfreeze_cas, split_prep_cas,
+		     split_free_frozen_cas, false, true, SPLIT_WIDEN_GRAB, true);
 DEFINE_SPLIT_VARIANT(freeze_nocount, try_get_folio_retry_wide, split_put_refs_cas,
-		     split_freeze_nocount, split_unfreeze_cas, split_prep_cas, split_free_frozen_cas,
-		     false, true, SPLIT_WIDEN_GRAB, true);
-DEFINE_SPLIT_VARIANT(leak, try_get_folio_retry_wide, split_put_nothing, split_freeze_cas,
-		     split_unfreeze_cas, split_prep_cas, split_free_frozen_cas, false, true,
-		     SPLIT_WIDEN_GRAB, true);
+		     split_put_refs_cas, split_freeze_nocount, split_unfreeze_cas, split_prep_cas,
+		     split_free_frozen_cas, false, true, SPLIT_WIDEN_GRAB, true);
+DEFINE_SPLIT_VARIANT(leak, try_get_folio_retry_all, split_put_refs_cas, split_put_nothing,
+		     split_freeze_cas, split_unfreeze_cas, split_prep_cas, split_free_frozen_cas,
+		     false, true, SPLIT_WIDEN_ALL, true);
 
 /* ---- xadd with tails at 0 ---- */
 
@@ -100,9 +116,9 @@ static void split_free_frozen_xadd_b(struct folio *folio)
 	free_frozen_pages(&folio->page, 0);	/* stays FROZEN: only the tails are wrong */
 }
 
-DEFINE_SPLIT_VARIANT(xadd_tail0, try_get_folio_xadd_wide, split_put_refs_xadd, split_freeze_xadd,
-		     split_unfreeze_xadd_b, split_prep_tail0, split_free_frozen_xadd_b, true, true,
-		     SPLIT_WIDEN_GRAB, true);
+DEFINE_SPLIT_VARIANT(xadd_tail0, try_get_folio_xadd_wide, split_put_refs_xadd, split_put_refs_xadd,
+		     split_freeze_xadd, split_unfreeze_xadd_b, split_prep_tail0,
+		     split_free_frozen_xadd_b, true, true, SPLIT_WIDEN_GRAB, true);
 
 /* ---- the put-back paths of retry and null (run often only when widened) ---- */
 
@@ -148,12 +164,12 @@ static __always_inline struct folio *try_get_folio_null_noput(struct page *page,
 	return folio;
 }
 
-DEFINE_SPLIT_VARIANT(retry_noput, try_get_folio_retry_noput, split_put_refs_cas, split_freeze_cas,
-		     split_unfreeze_cas, split_prep_cas, split_free_frozen_cas, false, true,
-		     SPLIT_WIDEN_ALL, true);
-DEFINE_SPLIT_VARIANT(null_noput, try_get_folio_null_noput, split_put_refs_cas, split_freeze_cas,
-		     split_unfreeze_cas, split_prep_cas, split_free_frozen_cas, false, true,
-		     SPLIT_WIDEN_ALL, false);
+DEFINE_SPLIT_VARIANT(retry_noput, try_get_folio_retry_noput, split_put_refs_cas,
+		     split_put_refs_cas, split_freeze_cas, split_unfreeze_cas, split_prep_cas,
+		     split_free_frozen_cas, false, true, SPLIT_WIDEN_ALL, true);
+DEFINE_SPLIT_VARIANT(null_noput, try_get_folio_null_noput, split_put_refs_cas,
+		     split_put_refs_cas, split_freeze_cas, split_unfreeze_cas, split_prep_cas,
+		     split_free_frozen_cas, false, true, SPLIT_WIDEN_ALL, false);
 
 const struct split_ops *const split_broken_variants[] = {
 	&split_ops_norecheck, &split_ops_nofoliocheck, &split_ops_freeze_nocount,

@@ -7,6 +7,8 @@
  * step by step.
  */
 #include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
 
 #include "split/gup_fast.h"
 #include "split/page_ref_frozen.h"
@@ -189,9 +191,68 @@ RB_TEST(frozen_bit_tail_at_zero_is_freed_by_a_stale_grab)
 	memmap_destroy();
 }
 
+/*
+ * No false sharing between the grab loop's reads and the splitter's writes:
+ * the read-mostly fields (mm, nr_map_pages, slot_order, ops, nr_held,
+ * violation) on line 0 of a cache-line aligned struct, the zone and the
+ * counters each from a line of their own, slot_order[] on its own line after
+ * the struct. The offsets are static-asserted in split.h; this prints them
+ * and checks what only a run can: the allocation's alignment.
+ */
+#define LINE_OF(field)	(offsetof(struct split_mm, field) / SMP_CACHE_BYTES)
+#define LAST_LINE_OF(field)						\
+	((offsetof(struct split_mm, field) + sizeof(((struct split_mm *)0)->field) - 1) / \
+	 SMP_CACHE_BYTES)
+
+RB_TEST(split_mm_read_mostly_fields_share_no_line_with_the_splitters_writes)
+{
+	char err[160];
+	struct split_mm *sm = split_mm_create(&split_ops_null, 16, 0, err, sizeof(err));
+	size_t hot_end = offsetof(struct split_mm, violation) + sizeof(sm->violation);
+
+	CHECK(sm != NULL);
+	if (!sm)
+		return;
+	printf("split_mm: mm %zu, nr_map_pages %zu, slot_order %zu, ops %zu, nslots %zu, "
+	       "nr_held %zu, violation %zu (read-mostly, ends at %zu); zone %zu (+%zu: lock %zu, "
+	       "nr_free_pages %zu, free_area %zu); cnt %zu (split_ok %zu), zone_start %zu, "
+	       "stop %zu; held %zu; sizeof %zu; slot_order[] at +%zu\n",
+	       offsetof(struct split_mm, mm), offsetof(struct split_mm, nr_map_pages),
+	       offsetof(struct split_mm, slot_order), offsetof(struct split_mm, ops),
+	       offsetof(struct split_mm, nslots), offsetof(struct split_mm, nr_held),
+	       offsetof(struct split_mm, violation), hot_end,
+	       offsetof(struct split_mm, zone), sizeof(struct zone),
+	       offsetof(struct zone, lock), offsetof(struct zone, nr_free_pages),
+	       offsetof(struct zone, free_area), offsetof(struct split_mm, cnt),
+	       offsetof(struct split_mm, cnt.split_ok), offsetof(struct split_mm, zone_start),
+	       offsetof(struct split_mm, stop), offsetof(struct split_mm, held),
+	       sizeof(struct split_mm), (size_t)(sm->slot_order - (unsigned char *)sm));
+	/* The grab loop's reads: all on line 0. */
+	CHECK_EQ(LINE_OF(mm), 0);
+	CHECK_EQ(LAST_LINE_OF(nr_map_pages), 0);
+	CHECK_EQ(LAST_LINE_OF(slot_order), 0);
+	CHECK_EQ(LAST_LINE_OF(ops), 0);
+	CHECK_EQ(LAST_LINE_OF(violation), 0);
+	/* What the splitter writes: from line 1 on, the zone and the counters apart. */
+	CHECK_EQ(offsetof(struct split_mm, zone) % SMP_CACHE_BYTES, 0);
+	CHECK(LINE_OF(zone) >= 1);
+	CHECK_EQ(offsetof(struct split_mm, cnt) % SMP_CACHE_BYTES, 0);
+	CHECK(LINE_OF(cnt) > LAST_LINE_OF(zone));
+	CHECK(LAST_LINE_OF(stop) < LINE_OF(held));
+	CHECK_EQ(offsetof(struct split_mm, held) % SMP_CACHE_BYTES, 0);
+	/* ... and at run time, the allocation is aligned and slot_order[] is past it. */
+	CHECK_EQ((uintptr_t)sm % SMP_CACHE_BYTES, 0);
+	CHECK_EQ((uintptr_t)sm->slot_order % SMP_CACHE_BYTES, 0);
+	CHECK((size_t)(sm->slot_order - (unsigned char *)sm) >= sizeof(*sm));
+	for (unsigned long i = 0; i < sm->nslots; i++)
+		CHECK(sm->slot_order[i] == HPAGE_PMD_ORDER || sm->slot_order[i] == SPLIT_MTHP_ORDER);
+	split_mm_destroy(sm);
+}
+
 RB_TEST_MAIN(RBT_CASE(split_and_collapse_keep_the_books)
 	     RBT_CASE(a_held_reference_makes_split_and_collapse_fail)
 	     RBT_CASE(the_slow_path_waits_out_a_migration_entry)
 	     RBT_CASE(frozen_bit_primitives)
 	     RBT_CASE(frozen_bit_temporary_zero_frees_once)
-	     RBT_CASE(frozen_bit_tail_at_zero_is_freed_by_a_stale_grab))
+	     RBT_CASE(frozen_bit_tail_at_zero_is_freed_by_a_stale_grab)
+	     RBT_CASE(split_mm_read_mostly_fields_share_no_line_with_the_splitters_writes))

@@ -37,15 +37,15 @@ static __always_inline struct folio *try_get_folio_xadd_wide(struct page *page, 
 	return __try_get_folio_xadd(page, refs, st, SPLIT_WIDEN_ALL);
 }
 
-/* As try_get_folio_{null,retry,xadd}.c, but widen (the 10th argument) is SPLIT_WIDEN_ALL. */
-DEFINE_SPLIT_VARIANT(null_wide, try_get_folio_null_wide, split_put_refs_cas, split_freeze_cas,
-		     split_unfreeze_cas, split_prep_cas, split_free_frozen_cas,
+/* As try_get_folio_{null,retry,xadd}.c, but widen (the 11th argument) is SPLIT_WIDEN_ALL. */
+DEFINE_SPLIT_VARIANT(null_wide, try_get_folio_null_wide, split_put_refs_cas, split_put_refs_cas,
+		     split_freeze_cas, split_unfreeze_cas, split_prep_cas, split_free_frozen_cas,
 		     false, true, SPLIT_WIDEN_ALL, false);
-DEFINE_SPLIT_VARIANT(retry_wide, try_get_folio_retry_wide, split_put_refs_cas, split_freeze_cas,
-		     split_unfreeze_cas, split_prep_cas, split_free_frozen_cas,
+DEFINE_SPLIT_VARIANT(retry_wide, try_get_folio_retry_wide, split_put_refs_cas, split_put_refs_cas,
+		     split_freeze_cas, split_unfreeze_cas, split_prep_cas, split_free_frozen_cas,
 		     false, true, SPLIT_WIDEN_ALL, true);
-DEFINE_SPLIT_VARIANT(xadd_wide, try_get_folio_xadd_wide, split_put_refs_xadd, split_freeze_xadd,
-		     split_unfreeze_xadd, split_prep_xadd, split_free_frozen_xadd,
+DEFINE_SPLIT_VARIANT(xadd_wide, try_get_folio_xadd_wide, split_put_refs_xadd, split_put_refs_xadd,
+		     split_freeze_xadd, split_unfreeze_xadd, split_prep_xadd, split_free_frozen_xadd,
 		     true, true, SPLIT_WIDEN_ALL, true);
 
 const struct split_ops *const split_widened_variants[] = {
