@@ -78,7 +78,12 @@ static int all_equal(const double *v, size_t n)
 	return 1;
 }
 
-/* Smallest n per side for which an exact 1 - alpha interval exists at all. */
+/*
+ * Smallest n per side for which an exact test can reach @alpha at all (and so
+ * an exact 1 - alpha interval exists). Called with the per-benchmark level
+ * the correction demands of the most significant row (alpha / m for Holm),
+ * so that "needs ~N reps" is not a promise the correction breaks.
+ */
 static long min_reps(double alpha)
 {
 	for (size_t n = 2; n <= RB_MWU_EXACT_MAX; n++)
@@ -131,7 +136,7 @@ static int analyse(struct rb_cmp_row *row, const struct gb_bench *ba, const stru
 	return 0;
 }
 
-static void decide(struct rb_cmp_row *row, double t, double alpha)
+static void decide(struct rb_cmp_row *row, double t, double alpha, double alpha_needs)
 {
 	double tau = log1p(t), e, lo, hi, hw, want;
 	size_t n;
@@ -154,7 +159,7 @@ static void decide(struct rb_cmp_row *row, double t, double alpha)
 		row->verdict = RB_TOO_NOISY;
 		n = row->na < row->nb ? row->na : row->nb;
 		if (!isfinite(lo) || !isfinite(hi)) {
-			row->reps_needed = min_reps(alpha);
+			row->reps_needed = min_reps(alpha_needs);
 			return;
 		}
 		/* Half-width it needs: inside (-t, t) around the estimate, or off zero. */
@@ -286,7 +291,9 @@ int rb_compare(const struct gb_file *a, const struct gb_file *b, const struct rb
 	rb_adjust_pvalues(p, p, k, o->correction);
 	for (size_t i = 0; i < k; i++) {
 		r->rows[i].p_adj = p[i];
-		decide(&r->rows[i], r->threshold, o->alpha);
+		/* Holm tests its smallest p at alpha / k; BH's largest at alpha. */
+		decide(&r->rows[i], r->threshold, o->alpha,
+		       o->correction == RB_CORR_HOLM ? o->alpha / (double)k : o->alpha);
 		r->counts[r->rows[i].verdict]++;
 	}
 	free(p);
