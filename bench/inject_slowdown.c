@@ -31,24 +31,9 @@
 
 static double inject_pct = RB_INJECT_SLOWDOWN_PCT;
 
-static int parse_nonneg(const char *flag, const char *value, double max, double *out)
-{
-	char *end;
-	double v;
-
-	errno = 0;
-	v = strtod(value, &end);
-	if (errno || end == value || *end || !(v >= 0 && v <= max)) {
-		fprintf(stderr, "refbench: %s=%s: want a number from 0 to %g\n", flag, value, max);
-		return 2;
-	}
-	*out = v;
-	return 0;
-}
-
 static int parse_slowdown(const char *value)
 {
-	return parse_nonneg("--inject-slowdown", value, 1000, &inject_pct);
+	return rb_flag_parse_number("--inject-slowdown", value, 1000, &inject_pct);
 }
 RB_FLAG(inject_slowdown, "--inject-slowdown", "PCT",
 	"make every timed batch PCT% slower (measuring the regression gate)", parse_slowdown, NULL);

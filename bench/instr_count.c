@@ -96,18 +96,7 @@ RB_FLAG(instr_iters, "--instr-iters", "N",
 
 static int parse_inject_instr(const char *value)
 {
-	char *end;
-	double v;
-
-	errno = 0;
-	v = strtod(value, &end);
-	if (errno || end == value || *end || !(v >= 0 && v <= 1e6)) {
-		fprintf(stderr, "refbench: --inject-instructions=%s: want a number from 0 to 1e6\n",
-			value);
-		return 2;
-	}
-	inject_instr = v;
-	return 0;
+	return rb_flag_parse_number("--inject-instructions", value, 1e6, &inject_instr);
 }
 RB_FLAG(inject_instructions, "--inject-instructions", "X",
 	"with --instr-count: add X instructions per iteration (measuring the deterministic gate)",

@@ -4,6 +4,7 @@
  * argv by rb_initialize(); what remains must be one of refbench's own flags
  * (RB_FLAG, see refbench.h).
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,21 @@ static int list_families(void)
 }
 RB_FLAG(list_families, "--list-families", NULL, "list the benchmark families, then exit", NULL,
 	list_families);
+
+int rb_flag_parse_number(const char *flag, const char *value, double max, double *out)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(value, &end);
+	if (errno || end == value || *end || !(v >= 0 && v <= max)) {
+		fprintf(stderr, "refbench: %s=%s: want a number from 0 to %g\n", flag, value, max);
+		return 2;
+	}
+	*out = v;
+	return 0;
+}
 
 static void usage(void)
 {

@@ -45,6 +45,12 @@ struct rb_flag {
 	static const struct rb_flag rb_flag_##ident				\
 	__attribute__((used, section("rb_flags"), aligned(8))) = { __VA_ARGS__ }
 
+/*
+ * For parse(): @value as a number from 0 to @max into *@out; 0, or 2 after a
+ * one-line error naming @flag.
+ */
+int rb_flag_parse_number(const char *flag, const char *value, double max, double *out);
+
 extern const struct rb_flag __start_rb_flags[] __attribute__((weak));
 extern const struct rb_flag __stop_rb_flags[] __attribute__((weak));
 
