@@ -52,6 +52,14 @@ static void usage(FILE *f)
 "  --progress=auto|tty|lines progress as a redrawn line (a terminal) or a line per cell\n"
 "  --command=STRING          the command the user typed, for the result's context\n"
 "\n"
+"On Slurm (docs/matrix.md): the same plan, run as a Slurm job array\n"
+"  --scheduler=local|slurm   slurm: submit the cells with sbatch (--exclusive), follow\n"
+"                            them with squeue, merge; --resume follows or resubmits\n"
+"  --partition=P --constraint=FEATURES --time=LIMIT   passed to sbatch\n"
+"  --cells-per-task=N        cells per array task (default 1)\n"
+"  --merge-runs=OUT RUN_DIR...   merge runs (a CI matrix's jobs) by machine key into\n"
+"                            OUT/refbench.<key>.json and OUT/machines.json\n"
+"\n"
 "Exit status: 0 every cell ran; 1 the run finished but a cell failed (or an I/O\n"
 "error); 2 bad arguments or input, nothing ran; 128+N stopped by signal N (the\n"
 "finished cells are kept: --resume).\n");
@@ -200,6 +208,8 @@ enum {
 	O_PRESET = 256, O_FAMILIES, O_PLACEMENTS, O_MEMORY, O_FILTER, O_MINTIME, O_REPS,
 	O_PERF, O_DRY, O_TOPO, O_REFBENCH, O_OUTDIR, O_RUNDIR, O_RUNDIRFILE, O_RESUME,
 	O_RETRY, O_TIMEOUT, O_PROGRESS, O_COMMAND, O_HELP,
+	O_SCHED, O_PARTITION, O_CONSTRAINT, O_TIME, O_PER_TASK, O_SLURM_TASK, O_SUBMISSION,
+	O_MERGE_RUNS,
 };
 
 int main(int argc, char **argv)
@@ -225,6 +235,14 @@ int main(int argc, char **argv)
 		{ "progress", required_argument, NULL, O_PROGRESS },
 		{ "command", required_argument, NULL, O_COMMAND },
 		{ "help", no_argument, NULL, O_HELP },
+		{ "scheduler", required_argument, NULL, O_SCHED },
+		{ "partition", required_argument, NULL, O_PARTITION },
+		{ "constraint", required_argument, NULL, O_CONSTRAINT },
+		{ "time", required_argument, NULL, O_TIME },
+		{ "cells-per-task", required_argument, NULL, O_PER_TASK },
+		{ "slurm-task", required_argument, NULL, O_SLURM_TASK },
+		{ "submission", required_argument, NULL, O_SUBMISSION },
+		{ "merge-runs", required_argument, NULL, O_MERGE_RUNS },
 		{ NULL, 0, NULL, 0 },
 	};
 	/* static: what main() holds stays reachable when it exits early */
@@ -237,6 +255,10 @@ int main(int argc, char **argv)
 	bool dry = false;
 	size_t nfailed = 0;
 	int c, rc;
+	/* Slurm (slurm.c) */
+	static struct mx_slurm slurm = { .cells_per_task = 1, .poll_s = 2 };
+	const char *scheduler = NULL, *slurm_task = NULL, *merge_runs = NULL;
+	int submission = 0;
 
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
@@ -284,12 +306,41 @@ int main(int argc, char **argv)
 			progress = optarg;
 			break;
 		case O_COMMAND: user_command = optarg; break;
+		case O_SCHED:
+			if (strcmp(optarg, "local") && strcmp(optarg, "slurm"))
+				return bad("--scheduler=%s: want local or slurm", optarg);
+			scheduler = optarg;
+			break;
+		case O_PARTITION: slurm.partition = optarg; break;
+		case O_CONSTRAINT: slurm.constraint = optarg; break;
+		case O_TIME: slurm.time_limit = optarg; break;
+		case O_PER_TASK:
+			slurm.cells_per_task = (int)strtol(optarg, &end, 10);
+			if (slurm.cells_per_task < 1 || *end || end == optarg)
+				return bad("--cells-per-task=%s: want a positive integer", optarg);
+			break;
+		case O_SLURM_TASK: slurm_task = optarg; break;
+		case O_SUBMISSION:
+			submission = (int)strtol(optarg, &end, 10);
+			if (submission < 0 || *end || end == optarg)
+				return bad("--submission=%s: want a non-negative integer", optarg);
+			break;
+		case O_MERGE_RUNS: merge_runs = optarg; break;
 		case 'h':
 		case O_HELP: usage(stdout); return 0;
 		default:
 			return bad("unknown or incomplete option '%s'", argv[optind - 1]);
 		}
 	}
+	if (merge_runs)
+		return mx_merge_runs(merge_runs, argv + optind);
+	if (slurm_task)
+		return mx_slurm_task(slurm_task, submission, run.cell_timeout, run.retry_failed);
+	if ((slurm.partition || slurm.constraint || slurm.time_limit || slurm.cells_per_task != 1) &&
+	    !(scheduler && !strcmp(scheduler, "slurm")) && !resume)
+		return bad("%s: Slurm options go with --scheduler=slurm", slurm.partition ?
+			   "--partition" : slurm.constraint ? "--constraint" : slurm.time_limit ?
+			   "--time" : "--cells-per-task");
 	/* what is left must follow "--": refbench flags for every cell */
 	if (optind < argc && strcmp(argv[optind - 1], "--"))
 		return bad("unexpected argument '%s' (refbench flags go after --)", argv[optind]);
@@ -371,6 +422,34 @@ int main(int argc, char **argv)
 			return MX_USAGE;
 		}
 		free(now_version);
+		{
+			const char *ph = json_string_value(json_object_get(meta, "refbench_sha256"));
+			char *nh = ph ? mx_sha256_file(refbench) : NULL;
+
+			if (ph && nh && strcmp(ph, nh)) {
+				fprintf(stderr, "%s: --resume=%s: %s is not the binary the run was "
+					"planned with (SHA-256 %.16s..., the plan's %.16s...); resume "
+					"with the same build\n", mx_prog, resume, refbench, nh, ph);
+				return MX_USAGE;
+			}
+			free(nh);
+		}
+		if (!scheduler)
+			scheduler = json_string_value(json_object_get(meta, "scheduler"));
+		if (scheduler && !strcmp(scheduler, "slurm")) {
+			json_t *so = json_object_get(meta, "slurm");
+
+			if (!slurm.partition)
+				slurm.partition = json_string_value(json_object_get(so, "partition"));
+			if (!slurm.constraint)
+				slurm.constraint = json_string_value(json_object_get(so, "constraint"));
+			if (!slurm.time_limit)
+				slurm.time_limit = json_string_value(json_object_get(so, "time"));
+			if (slurm.cells_per_task == 1 && json_integer_value(json_object_get(so, "cells_per_task")) > 1)
+				slurm.cells_per_task = (int)json_integer_value(json_object_get(so, "cells_per_task"));
+			if ((rc = mx_slurm_check(&slurm)))
+				return rc;
+		}
 		json_object_set_new(meta, "resumed", json_string(cmd));
 		dir = mx_xstrdup(resume);
 	} else {
@@ -402,6 +481,9 @@ int main(int argc, char **argv)
 			print_plan(&plan, total);
 			return 0;
 		}
+		/* no sbatch, or a partition Slurm refuses: one line, exit 2, nothing created */
+		if (scheduler && !strcmp(scheduler, "slurm") && (rc = mx_slurm_check(&slurm)))
+			return rc;
 		version = refbench_line(refbench, "--version");
 		if (!version)
 			return bad("%s --version failed: is it refbench?", refbench);
@@ -439,6 +521,27 @@ int main(int argc, char **argv)
 		if (run.perf_events)
 			json_object_set_new(meta, "perf_events", json_string(run.perf_events));
 		json_object_set_new(meta, "fingerprint", fingerprint(refbench));
+		{
+			char *h = mx_sha256_file(refbench);
+
+			if (h)
+				json_object_set_new(meta, "refbench_sha256", json_string(h));
+			free(h);
+		}
+		if (scheduler && !strcmp(scheduler, "slurm")) {
+			char *abs = realpath(dir, NULL);
+
+			/* the tasks read and write the run directory: an absolute (shared) path */
+			if (abs) {
+				free(dir);
+				dir = abs;
+				json_object_set_new(meta, "run_dir", json_string(dir));
+			}
+			json_object_set_new(meta, "scheduler", json_string("slurm"));
+			json_object_set_new(meta, "slurm", json_pack("{s:s?, s:s?, s:s?, s:i}",
+				"partition", slurm.partition, "constraint", slurm.constraint,
+				"time", slurm.time_limit, "cells_per_task", slurm.cells_per_task));
+		}
 		p = mx_plan_to_json(&plan);
 		json_object_foreach(p, k, v)
 			json_object_set(meta, k, v);
@@ -480,13 +583,55 @@ int main(int argc, char **argv)
 	run.refbench = refbench;
 	run.min_time = plan.min_time;
 	run.repetitions = plan.repetitions;
-	rc = mx_run_cells(&run, &plan, &nfailed);
+	if (scheduler && !strcmp(scheduler, "slurm")) {
+		char self[4096];
+		ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+
+		if (n <= 0)
+			return bad("%s", "cannot find this program's path (/proc/self/exe) for the tasks");
+		self[n] = '\0';
+		slurm.dir = dir;
+		slurm.matrix_bin = self;
+		slurm.cell_timeout = run.cell_timeout;
+		slurm.retry_failed = run.retry_failed;
+		if (getenv("REFBENCH_SLURM_POLL_S"))
+			slurm.poll_s = atof(getenv("REFBENCH_SLURM_POLL_S")) > 0 ?
+				       atof(getenv("REFBENCH_SLURM_POLL_S")) : 2;
+		rc = mx_slurm_run(&slurm, &plan, &nfailed);
+		if (rc == MX_USAGE && !resume && !access(dir, F_OK)) {
+			/* sbatch refused: nothing ran; the directory holds the plan only */
+			static const char *const made[] = {
+				"slurm/submit-0.tasks", "slurm/submit-0.sh", "slurm/lost", "slurm",
+				"cells", "matrix.json", "command.txt", "",
+			};
+
+			for (size_t i = 0; i < sizeof(made) / sizeof(made[0]); i++) {
+				char *f = mx_xasprintf("%s/%s", dir, made[i]);
+
+				if (unlink(f))
+					rmdir(f);
+				free(f);
+			}
+		}
+	} else {
+		rc = mx_run_cells(&run, &plan, &nfailed);
+	}
 	if (rc)
 		return rc;
 	if (mx_merge(dir, meta, &plan))
 		return MX_FAILED;
-	printf("refbench-matrix: %zu cell%s, %zu failed; merged into %s/refbench.json\n", plan.ncells,
-	       plan.ncells == 1 ? "" : "s", nfailed, dir);
+	{
+		char *one = mx_xasprintf("%s/refbench.json", dir);
+
+		if (!access(one, F_OK))
+			printf("refbench-matrix: %zu cell%s, %zu failed; merged into %s\n",
+			       plan.ncells, plan.ncells == 1 ? "" : "s", nfailed, one);
+		else
+			printf("refbench-matrix: %zu cell%s, %zu failed; merged into %s/machines.json "
+			       "(one refbench.<key>.json per machine)\n", plan.ncells,
+			       plan.ncells == 1 ? "" : "s", nfailed, dir);
+		free(one);
+	}
 	json_decref(meta);
 	free(cmd);
 	free(refbench);

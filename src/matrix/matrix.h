@@ -92,12 +92,20 @@ struct mx_run {
 	double cell_timeout;
 	bool retry_failed;
 	bool tty;
+	const bool *only;		/* NULL: every cell of the plan; else cell i only if only[i] */
+	json_t *identity;		/* recorded in every cell's matrix_cell (NULL: this process's) */
 };
 /* Runs every cell of @p that has no cells/<id>.json yet. 0, MX_FAILED or 128+signal. */
 int mx_run_cells(const struct mx_run *r, const struct mx_plan *p, size_t *nfailed);
 
-/* merge.c */
+/* The build and machine a cell ran on: refbench_version, refbench_sha256, machine_key, host. */
+json_t *mx_identity(const char *refbench);
+
+/* merge.c: one result per machine key (docs/matrix.md, "Several machines") */
 int mx_merge(const char *dir, json_t *meta, const struct mx_plan *p);
+/* --merge-runs: the runs' cells merged by machine key into @out. */
+int mx_merge_runs(const char *out, char **runs);
+char *mx_key_file_name(const char *key);	/* "refbench.<key>.json", the key made file-safe */
 char *mx_row_suffix(const char *label);
 
 /* util.c */
@@ -113,10 +121,30 @@ bool mx_in_list(char *const *list, const char *s);
 int mx_write_json_atomic(const char *path, json_t *j);
 int mx_write_file_atomic(const char *path, const char *data, size_t len);
 char *mx_read_file(const char *path, size_t max, size_t *len);
+int mx_write_json_new(const char *path, json_t *j);	/* 1: @path existed, kept */
+char *mx_sha256_file(const char *path);
+int mx_mkdir_p(const char *path);
 /* Runs argv, returns its stdout (NUL-terminated); *status is waitpid's. NULL if it could not start. */
 char *mx_capture(char *const *argv, int *status, char **err);
 double mx_now(void);
 void mx_fmt_duration(char *buf, size_t n, double s);
 extern const char *mx_prog;
+
+/* slurm.c: the matrix as a Slurm job array (docs/matrix.md, "On Slurm") */
+struct mx_slurm {
+	const char *dir;		/* the run directory (absolute: the tasks read it) */
+	const char *matrix_bin;		/* this program (absolute: the tasks run it) */
+	const char *partition, *constraint, *time_limit;	/* or NULL */
+	int cells_per_task;
+	double cell_timeout;
+	bool retry_failed;
+	double poll_s;
+};
+/* No sbatch/squeue/scontrol on PATH, or a partition Slurm refuses: one line, MX_USAGE. */
+int mx_slurm_check(const struct mx_slurm *s);
+/* Follows earlier submissions, submits the missing cells, follows them. */
+int mx_slurm_run(const struct mx_slurm *s, const struct mx_plan *p, size_t *nfailed);
+/* Inside an array task: runs the task's cells. */
+int mx_slurm_task(const char *dir, int submission, double cell_timeout, bool retry_failed);
 
 #endif

@@ -17,11 +17,23 @@
  *    matrix_* keys: preset, the exact command, cell counts.
  *  - matrix: the per-cell index (status, reason, wall time, rows, files)
  *    and the plan's skipped cells with their reasons.
+ *
+ * Several machines (docs/matrix.md, "Several machines"): every cell records
+ * the machine key it ran on. Cells of one key give RUN_DIR/refbench.json as
+ * above; cells of several keys give one such file per key,
+ * RUN_DIR/refbench.<key>.json, and RUN_DIR/machines.json indexes them (no
+ * refbench.json then: a result never mixes machines). --merge-runs does the
+ * same over several run directories (a CI matrix's jobs). A cell that ran
+ * another refbench build than the plan's (its version or its binary's
+ * SHA-256 differs) is refused: an error row saying why, never its numbers.
+ * A cell whose Slurm task ended without it (slurm/lost/ID.json) is a failed
+ * cell with Slurm's reason.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "matrix.h"
 
@@ -46,11 +58,66 @@ static void set_str(json_t *o, const char *k, const char *v)
 	json_object_set_new(o, k, json_string(v));
 }
 
-int mx_merge(const char *dir, json_t *meta, const struct mx_plan *p)
+char *mx_key_file_name(const char *key)
+{
+	char *f = mx_xasprintf("refbench.%s.json", key);
+
+	for (char *q = f + 9; q < f + 9 + strlen(key); q++)
+		if (!((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') ||
+		      (*q >= '0' && *q <= '9') || *q == '-' || *q == '_' || *q == '.'))
+			*q = '_';
+	return f;
+}
+
+/*
+ * A cell file (or the Slurm lost record in its place), its machine key, and
+ * why the merge refuses it (another build than the plan's), or NULL.
+ */
+static json_t *load_cell(const char *dir, const struct mx_cell *c, json_t *meta,
+			 const char **key, char **refused)
+{
+	char *file = mx_xasprintf("%s/cells/%s.json", dir, c->id);
+	json_t *cell = json_load_file(file, 0, NULL), *m;
+	const char *pv = json_string_value(json_object_get(meta, "refbench_version"));
+	const char *ph = json_string_value(json_object_get(meta, "refbench_sha256"));
+	const char *cv, *ch;
+
+	free(file);
+	*key = NULL;
+	*refused = NULL;
+	if (!cell) {
+		/* no result: a Slurm task that ended without it left a lost record */
+		file = mx_xasprintf("%s/slurm/lost/%s.json", dir, c->id);
+		m = json_load_file(file, 0, NULL);
+		free(file);
+		if (m)
+			cell = json_pack("{s:[], s:o}", "benchmarks", "matrix_cell", m);
+		return cell;
+	}
+	m = json_object_get(cell, "matrix_cell");
+	*key = json_string_value(json_object_get(m, "machine_key"));
+	if (!*key)
+		*key = json_string_value(json_object_get(json_object_get(cell, "context"), "machine_key"));
+	cv = json_string_value(json_object_get(m, "refbench_version"));
+	ch = json_string_value(json_object_get(m, "refbench_sha256"));
+	if (pv && cv && strcmp(pv, cv))
+		*refused = mx_xasprintf("refused at merge: it ran '%s', the plan's build is '%s' "
+					"(another commit or build)", cv, pv);
+	else if (ph && ch && strcmp(ph, ch))
+		*refused = mx_xasprintf("refused at merge: it ran a refbench binary with SHA-256 "
+					"%.16s..., the plan's is %.16s... (rebuilt between the plan "
+					"and the task?)", ch, ph);
+	return cell;
+}
+
+/* One result file: the cells of machine key @want (all when NULL), into @dir/@name. */
+static int merge_one(const char *dir, json_t *meta, const struct mx_plan *p, const char *want,
+		     const char *outdir, const char *name, json_t **counts_out)
 {
 	json_t *rows = json_array(), *index = json_array(), *seen = json_object();
 	json_t *ctx = NULL, *out, *mx, *first_ctx = NULL;
-	size_t n_ok = 0, n_failed = 0, n_skipped = 0, n_missing = 0, n_rows = 0;
+	size_t n_ok = 0, n_failed = 0, n_skipped = 0, n_missing = 0, n_rows = 0, n_refused = 0;
+	size_t n_other = 0;
 	char *mixed = NULL, *path;
 	const char *k;
 	json_t *v;
@@ -59,14 +126,31 @@ int mx_merge(const char *dir, json_t *meta, const struct mx_plan *p)
 	for (size_t i = 0; i < p->ncells; i++) {
 		const struct mx_cell *c = &p->cells[i];
 		char *file = mx_xasprintf("%s/cells/%s.json", dir, c->id);
-		char *suffix = mx_row_suffix(c->label);
-		json_t *cell = json_load_file(file, 0, NULL), *m, *entry, *row;
+		char *suffix = mx_row_suffix(c->label), *refused = NULL;
+		const char *ckey = NULL;
+		json_t *cell = load_cell(dir, c, meta, &ckey, &refused), *m, *entry, *row;
 		const char *status = "missing";
 		size_t j, nrows = 0;
 
+		if (want && ckey && strcmp(want, ckey)) {
+			/* this cell ran on another machine: its key's result has it */
+			n_other++;
+			json_decref(cell);
+			free(refused);
+			free(file);
+			free(suffix);
+			continue;
+		}
 		m = cell ? json_object_get(cell, "matrix_cell") : NULL;
 		if (json_is_string(json_object_get(m, "status")))
 			status = json_string_value(json_object_get(m, "status"));
+		if (refused) {
+			fprintf(stderr, "%s: merge: cell %s (%s @ %s) %s\n", mx_prog, c->id, c->name,
+				c->label, refused);
+			json_object_set_new(m, "status", json_string("refused"));
+			json_object_set_new(m, "reason", json_string(refused));
+			status = "refused";
+		}
 		entry = json_pack("{s:s, s:s, s:s, s:i, s:s, s:s, s:s, s:s}", "id", c->id,
 				  "name", c->name, "family", c->family, "threads", c->threads,
 				  "placement", c->placement, "memory", c->memory, "label", c->label,
@@ -125,13 +209,17 @@ int mx_merge(const char *dir, json_t *meta, const struct mx_plan *p)
 				free(nrn);
 				free(nname);
 			}
-		} else if (!strcmp(status, "failed")) {
+		} else if (!strcmp(status, "failed") || !strcmp(status, "refused")) {
 			const char *why = json_string_value(json_object_get(m, "reason"));
 			char *nrn = mx_xasprintf("%s%s", c->name, suffix);
-			char *msg = mx_xasprintf("refbench-matrix: cell %s failed: %s", c->id,
+			char *msg = mx_xasprintf("refbench-matrix: cell %s %s: %s", c->id,
+						 *status == 'f' ? "failed" : "refused",
 						 why ? why : "?");
 
-			n_failed++;
+			if (*status == 'f')
+				n_failed++;
+			else
+				n_refused++;
 			json_array_append_new(rows, json_pack(
 				"{s:s, s:i, s:i, s:s, s:s, s:i, s:i, s:i, s:i, s:b, s:s, s:s, s:s}",
 				"name", nrn, "family_index", 0, "per_family_instance_index", 0,
@@ -164,9 +252,21 @@ int mx_merge(const char *dir, json_t *meta, const struct mx_plan *p)
 				json_object_set(entry, "warnings", json_object_get(m, "warnings"));
 			if (json_is_string(json_object_get(m, "command")))
 				json_object_set(entry, "command", json_object_get(m, "command"));
+			{
+				static const char *const ids[] = { "machine_key", "host", "slurm_task",
+								   "refbench_sha256" };
+
+				for (size_t q = 0; q < sizeof(ids) / sizeof(ids[0]); q++)
+					if (json_is_string(json_object_get(m, ids[q])))
+						json_object_set(entry, ids[q], json_object_get(m, ids[q]));
+			}
+			if (json_is_string(json_object_get(m, "slurm_state")))
+				json_object_set_new(entry, "lost_file",
+						    json_sprintf("slurm/lost/%s.json", c->id));
 		}
 		json_array_append_new(index, entry);
 		json_decref(cell);
+		free(refused);
 		free(file);
 		free(suffix);
 	}
@@ -212,8 +312,19 @@ int mx_merge(const char *dir, json_t *meta, const struct mx_plan *p)
 	}
 	json_object_set_new(ctx, "matrix_cells", json_sprintf(
 		"%zu planned: %zu ok, %zu failed, %zu skipped by refbench, %zu missing; "
-		"%zu left out by the plan (see matrix.skipped)",
-		p->ncells, n_ok, n_failed, n_skipped, n_missing, p->nskips));
+		"%zu left out by the plan (see matrix.skipped)%s",
+		p->ncells, n_ok, n_failed, n_skipped, n_missing, p->nskips,
+		n_refused || n_other ? "; " : ""));
+	if (n_refused || n_other) {
+		char *t = mx_xasprintf("%s%zu refused (another build)%s%zu on other machines",
+				       json_string_value(json_object_get(ctx, "matrix_cells")),
+				       n_refused, ", ", n_other);
+
+		json_object_set_new(ctx, "matrix_cells", json_string(t));
+		free(t);
+	}
+	if (want)
+		set_str(ctx, "machine_key", want);
 	{
 		char stamp[32];
 		time_t t = time(NULL);
@@ -237,6 +348,16 @@ int mx_merge(const char *dir, json_t *meta, const struct mx_plan *p)
 		"failed", (json_int_t)n_failed, "skipped", (json_int_t)n_skipped,
 		"missing", (json_int_t)n_missing, "left_out", (json_int_t)p->nskips,
 		"rows", (json_int_t)n_rows));
+	if (n_refused)
+		json_object_set_new(json_object_get(mx, "counts"), "refused",
+				    json_integer((json_int_t)n_refused));
+	if (want) {
+		json_object_set_new(json_object_get(mx, "counts"), "other_machines",
+				    json_integer((json_int_t)n_other));
+		json_object_set_new(mx, "machine_key", json_string(want));
+	}
+	if (counts_out)
+		*counts_out = json_deep_copy(json_object_get(mx, "counts"));
 	json_object_set_new(mx, "cells", index);
 	json_object_set(mx, "skipped", json_object_get(meta, "skipped"));
 
@@ -244,11 +365,163 @@ int mx_merge(const char *dir, json_t *meta, const struct mx_plan *p)
 	json_object_set_new(out, "context", ctx);
 	json_object_set_new(out, "benchmarks", rows);
 	json_object_set_new(out, "matrix", mx);
-	path = mx_xasprintf("%s/refbench.json", dir);
+	path = mx_xasprintf("%s/%s", outdir, name);
 	if (mx_write_json_atomic(path, out))
 		rc = MX_FAILED;
 	free(path);
 	json_decref(out);
 	json_decref(seen);
+	return rc;
+}
+
+/* The machine keys of a run's cells, in plan order (a JSON array of strings). */
+static json_t *run_keys(const char *dir, json_t *meta, const struct mx_plan *p)
+{
+	json_t *keys = json_array(), *seen = json_object();
+
+	for (size_t i = 0; i < p->ncells; i++) {
+		char *refused = NULL;
+		const char *key = NULL;
+		json_t *cell = load_cell(dir, &p->cells[i], meta, &key, &refused);
+
+		if (key && !json_object_get(seen, key)) {
+			json_object_set_new(seen, key, json_true());
+			json_array_append_new(keys, json_string(key));
+		}
+		json_decref(cell);
+		free(refused);
+	}
+	json_decref(seen);
+	return keys;
+}
+
+int mx_merge(const char *dir, json_t *meta, const struct mx_plan *p)
+{
+	json_t *keys = run_keys(dir, meta, p), *machines, *k;
+	size_t i;
+	int rc = 0;
+
+	if (json_array_size(keys) <= 1) {
+		json_decref(keys);
+		return merge_one(dir, meta, p, NULL, dir, "refbench.json", NULL);
+	}
+	/* several machines: one result per key, never one that mixes them */
+	machines = json_object();
+	json_array_foreach(keys, i, k) {
+		const char *key = json_string_value(k);
+		char *name = mx_key_file_name(key);
+		json_t *counts = NULL;
+
+		if (merge_one(dir, meta, p, key, dir, name, &counts))
+			rc = MX_FAILED;
+		json_object_set_new(machines, key, json_pack("{s:s, s:s, s:o*}", "file", name,
+							     "run", ".", "counts", counts));
+		free(name);
+	}
+	{
+		char *old = mx_xasprintf("%s/refbench.json", dir);
+		char *path = mx_xasprintf("%s/machines.json", dir);
+		json_t *idx = json_pack("{s:i, s:O}", "machines_format", 1, "machines", machines);
+
+		/* an earlier single-machine merge of this run is now wrong: it is derived, redo */
+		unlink(old);
+		if (mx_write_json_atomic(path, idx))
+			rc = MX_FAILED;
+		printf("refbench-matrix: cells from %zu machines: one result per machine key, "
+		       "indexed in %s\n", json_array_size(keys), path);
+		json_decref(idx);
+		free(path);
+		free(old);
+	}
+	json_decref(machines);
+	json_decref(keys);
+	return rc;
+}
+
+/* "refbench 0.1.0 (commit 0123abcd..., ...)" -> the commit, or the whole line. */
+static char *version_commit(const char *v)
+{
+	const char *c = v ? strstr(v, "(commit ") : NULL;
+
+	if (!c)
+		return mx_xstrdup(v ? v : "unknown");
+	c += 8;
+	return mx_xasprintf("%.*s", (int)strcspn(c, ",) "), c);
+}
+
+int mx_merge_runs(const char *out, char **runs)
+{
+	json_t *machines = json_object(), *idx, *runs_j = json_array();
+	char *commit0 = NULL, *path;
+	const char *run0 = NULL;
+	int rc = 0;
+
+	if (!runs || !runs[0]) {
+		fprintf(stderr, "%s: --merge-runs=%s: give the run directories to merge\n", mx_prog, out);
+		return MX_USAGE;
+	}
+	if (mx_mkdir_p(out)) {
+		fprintf(stderr, "%s: cannot create %s\n", mx_prog, out);
+		return MX_FAILED;
+	}
+	for (size_t r = 0; runs[r]; r++) {
+		struct mx_plan *p = mx_xmalloc(sizeof(*p));
+		char *mpath = mx_xasprintf("%s/matrix.json", runs[r]), *commit;
+		json_t *meta = json_load_file(mpath, 0, NULL), *keys, *k;
+		size_t i;
+
+		memset(p, 0, sizeof(*p));
+		free(mpath);
+		if (!meta || mx_plan_from_json(p, meta, runs[r])) {
+			fprintf(stderr, "%s: --merge-runs: %s is not a refbench-matrix run directory\n",
+				mx_prog, runs[r]);
+			return MX_USAGE;
+		}
+		commit = version_commit(json_string_value(json_object_get(meta, "refbench_version")));
+		if (!commit0) {
+			commit0 = commit;
+			run0 = runs[r];
+		} else if (strcmp(commit, commit0)) {
+			fprintf(stderr, "%s: --merge-runs: %s ran commit %s, %s ran %s: merge runs of "
+				"one commit (compare commits with refbench-compare)\n", mx_prog,
+				runs[r], commit, run0, commit0);
+			return MX_USAGE;
+		}
+		keys = run_keys(runs[r], meta, p);
+		if (!json_array_size(keys))
+			fprintf(stderr, "%s: --merge-runs: %s has no finished cell; left out\n", mx_prog,
+				runs[r]);
+		json_array_foreach(keys, i, k) {
+			const char *key = json_string_value(k);
+			char *name = mx_key_file_name(key);
+			json_t *counts = NULL, *prev = json_object_get(machines, key);
+
+			if (prev) {
+				fprintf(stderr, "%s: --merge-runs: machine key %s is in %s and in %s: "
+					"one run per machine key\n", mx_prog, key,
+					json_string_value(json_object_get(prev, "run")), runs[r]);
+				return MX_USAGE;
+			}
+			if (merge_one(runs[r], meta, p, key, out, name, &counts))
+				rc = MX_FAILED;
+			json_object_set_new(machines, key, json_pack("{s:s, s:s, s:o*}", "file", name,
+								     "run", runs[r], "counts", counts));
+			printf("refbench-matrix: %s: machine %s -> %s/%s\n", runs[r], key, out, name);
+			free(name);
+		}
+		json_array_append_new(runs_j, json_string(runs[r]));
+		json_decref(keys);
+		if (commit != commit0)
+			free(commit);
+	}
+	idx = json_pack("{s:i, s:o, s:o}", "machines_format", 1, "machines", machines, "runs", runs_j);
+	path = mx_xasprintf("%s/machines.json", out);
+	if (mx_write_json_atomic(path, idx))
+		rc = MX_FAILED;
+	printf("refbench-matrix: %zu machine%s merged into %s (index %s)\n",
+	       json_object_size(machines), json_object_size(machines) == 1 ? "" : "s", out, path);
+	free(path);
+	free(commit0);
+	json_decref(idx);
 	return rc;
 }

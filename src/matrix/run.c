@@ -370,6 +370,8 @@ static int run_cell(const struct mx_run *r, const struct mx_cell *c, struct prog
 			 "threads", c->threads, "status", status_names[st], "wall_s", wall);
 	if (reason)
 		json_object_set_new(meta, "reason", json_string(reason));
+	/* the build and machine it ran on: the merge refuses another build's cells */
+	json_object_update(meta, r->identity);
 	if (WIFEXITED(status) && !timed_out)
 		json_object_set_new(meta, "exit_status", json_integer(WEXITSTATUS(status)));
 	if (WIFSIGNALED(status))
@@ -408,8 +410,18 @@ static int run_cell(const struct mx_run *r, const struct mx_cell *c, struct prog
 		free(e);
 		free(o);
 	}
-	if (mx_write_json_atomic(final, root))
-		exit(MX_FAILED);
+	/* a finished cell is never rewritten (unless --retry-failed asked to replace a failed one) */
+	if (r->retry_failed) {
+		if (mx_write_json_atomic(final, root))
+			exit(MX_FAILED);
+	} else {
+		int w = mx_write_json_new(final, root);
+
+		if (w < 0)
+			exit(MX_FAILED);
+		if (w > 0)
+			log_line(r->dir, "kept %s: another process finished it first", c->id);
+	}
 	json_decref(root);
 	remove_temps(r->dir, c);
 	log_line(r->dir, "done %s %s %.3fs %s @ %s%s%s", c->id, status_names[st], wall, c->name,
@@ -439,8 +451,9 @@ out:
 	return sig;
 }
 
-int mx_run_cells(const struct mx_run *r, const struct mx_plan *p, size_t *nfailed)
+int mx_run_cells(const struct mx_run *r0, const struct mx_plan *p, size_t *nfailed)
 {
+	struct mx_run run = *r0, *r = &run;
 	struct sigaction sa = { .sa_handler = on_signal }, old_int, old_term, old_hup;
 	struct progress pg = { .r = r, .total = p->ncells };
 	bool *todo = mx_xmalloc(sizeof(*todo) * (p->ncells + 1));
@@ -456,9 +469,21 @@ int mx_run_cells(const struct mx_run *r, const struct mx_plan *p, size_t *nfaile
 	}
 	free(cells);
 	*nfailed = 0;
+	if (!r->identity)
+		run.identity = mx_identity(r->refbench);
+	else
+		json_incref(run.identity);
+	pg.total = 0;
 	for (size_t i = 0; i < p->ncells; i++) {
-		char *path = cell_path(r->dir, &p->cells[i], ".json");
-		enum cell_status st = recorded_status(path);
+		char *path;
+		enum cell_status st;
+
+		todo[i] = false;
+		if (r->only && !r->only[i])
+			continue;
+		pg.total++;
+		path = cell_path(r->dir, &p->cells[i], ".json");
+		st = recorded_status(path);
 
 		free(path);
 		remove_temps(r->dir, &p->cells[i]);
@@ -472,7 +497,7 @@ int mx_run_cells(const struct mx_run *r, const struct mx_plan *p, size_t *nfaile
 				(*nfailed)++;
 		}
 	}
-	pg.width = snprintf(NULL, 0, "%zu", p->ncells);
+	pg.width = snprintf(NULL, 0, "%zu", pg.total);
 	if (r->tty) {
 		struct winsize ws;
 
@@ -481,7 +506,7 @@ int mx_run_cells(const struct mx_run *r, const struct mx_plan *p, size_t *nfaile
 	}
 	if (pg.done)
 		printf("%zu of %zu cells already have results; running the other %zu\n", pg.done,
-		       p->ncells, ntodo);
+		       pg.total, ntodo);
 
 	sigemptyset(&sa.sa_mask);
 	sa.sa_flags = 0;	/* no SA_RESTART: a signal wakes the wait */
@@ -529,10 +554,11 @@ int mx_run_cells(const struct mx_run *r, const struct mx_plan *p, size_t *nfaile
 	sigaction(SIGTERM, &old_term, NULL);
 	sigaction(SIGHUP, &old_hup, NULL);
 	free(todo);
+	json_decref(run.identity);
 	if (sig) {
 		fprintf(stderr, "%s: stopped by signal %d (%s) after %zu of %zu cells; the finished "
 			"cells are kept in %s/cells; run the rest with: --resume %s\n", mx_prog, sig,
-			strsignal(sig), pg.done, p->ncells, r->dir, r->dir);
+			strsignal(sig), pg.done, pg.total, r->dir, r->dir);
 		return 128 + sig;
 	}
 	return 0;
