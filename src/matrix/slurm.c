@@ -85,9 +85,10 @@ static char *in_path(const char *name)
 /* Slurm's message: its stderr's lines joined with "; ". */
 static char *one_line(const char *s)
 {
-	char *o = mx_xstrdup(s ? s : ""), *w = o;
+	const char *in = s ? s : "";
+	char *o = mx_xmalloc(2 * strlen(in) + 1), *w = o;
 
-	for (const char *r = o; *r; r++) {
+	for (const char *r = in; *r; r++) {
 		if (*r == '\n') {
 			if (r[1] && w > o && w[-1] != ' ') {
 				*w++ = ';';
@@ -549,7 +550,7 @@ static void print_cell(struct follow *f, const struct mx_cell *c, const char *st
 	double k = f->est_done > 0 && elapsed > 0 ? elapsed / f->est_done : 1.0;
 
 	mx_fmt_duration(el, sizeof(el), elapsed);
-	mx_fmt_duration(et, sizeof(et), k * f->est_left);
+	mx_fmt_duration(et, sizeof(et), f->est_left > 0 ? k * f->est_left : 0);
 	printf("[%*zu/%zu] %-7s %7.2fs  %s @ %s  (elapsed %s, ETA %s)%s%s\n", f->width, f->have,
 	       f->p->ncells, status, wall, c->name, c->label, el, et, reason ? ": " : "",
 	       reason ? reason : "");

@@ -7,7 +7,9 @@
 #    $MATRIX_FAIL writes a message to stderr and exits 1, one containing
 #    $MATRIX_SLOW sleeps $MATRIX_SLOW_S seconds before running (to be killed
 #    mid-way), one containing $MATRIX_NAN gets a NaN and an -Infinity counter
-#    in its JSON (as Google Benchmark writes them).
+#    in its JSON (as Google Benchmark writes them); one containing
+#    $MATRIX_GATE_CELL waits (up to 600 s) until the file $MATRIX_GATE exists,
+#    writing $MATRIX_GATE.waiting first (a test cancels it there, or opens it).
 # Each cell run appends its filter to $MATRIX_CALLS when that is set.
 real=${MATRIX_REAL_REFBENCH:?MATRIX_REAL_REFBENCH is not set}
 filter=""
@@ -29,6 +31,10 @@ if [ -n "$filter" ] && [ "$list" = 0 ]; then
 	*"${MATRIX_HANG:-@none@}"*) exec sleep 100 ;;
 	*"${MATRIX_FAIL:-@none@}"*) echo "refbench: injected failure for $filter" >&2; exit 1 ;;
 	*"${MATRIX_SLOW:-@none@}"*) sleep "${MATRIX_SLOW_S:-1}" ;;
+	*"${MATRIX_GATE_CELL:-@none@}"*)
+		: >"${MATRIX_GATE:?MATRIX_GATE is not set}.waiting"
+		i=0
+		while [ ! -e "$MATRIX_GATE" ] && [ $i -lt 3000 ]; do sleep 0.2; i=$((i + 1)); done ;;
 	*"${MATRIX_NAN:-@none@}"*)
 		# what Google Benchmark 1.7.1 writes for a NaN or infinite counter
 		"$real" "$@" || exit
