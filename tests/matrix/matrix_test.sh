@@ -1,6 +1,7 @@
 #!/bin/sh
 # refbench-matrix and scripts/matrix end to end (ctest label "matrix").
-# Usage: matrix_test.sh plan|dryrun|merge|resume|fail|badinput|progress|front
+# Usage: matrix_test.sh plan|dryrun|merge|resume|fail|badinput|progress|front|
+#                       slurmtask|slurmbad|machines
 # Environment (set by CMakeLists.txt): REFBENCH_MATRIX, REFBENCH_BIN,
 # MATRIX_JGET, MATRIX_SRC, MATRIX_TOPO, MATRIX_ROOT, MATRIX_WORK; optional
 # RB_COMPARE, REFBENCH_PLOTDATA.
@@ -358,6 +359,143 @@ front)
 	"$MATRIX_ROOT/scripts/matrix" --preset=bogus >"$W/out3" 2>&1
 	check "front: bad input exit" 2 $?
 	;;
+slurmtask)
+	# The entry a Slurm array task runs (--slurm-task), without Slurm: the
+	# task's cells from slurm/submit-N.tasks, a placement outside the task's
+	# CPU set recorded as not available, and cells of another build refused
+	# at merge. (tests/slurm runs the real thing on a Slurm cluster.)
+	cp "$FAKE" "$W/rb"
+	chmod +x "$W/rb"
+	"$M" --refbench="$W/rb" --preset=full --placements=none,compact \
+		--benchmark_filter='^split/null/grab/order:9/rate:0/refs:1/real_time/threads:2$' \
+		--benchmark_min_time=0.001 --benchmark_repetitions=1 --run-dir="$W/run" >"$W/out" 2>&1
+	check "the run: exit" 0 $?
+	d=$W/run
+	check "two cells: none, compact" "none compact" "$("$J" "$d/matrix.json" '.cells[].label' | tr '\n' ' ' | sed 's/ $//')"
+	check "the cell records this build's SHA-256" "$(sha256sum "$W/rb" | cut -d' ' -f1)" \
+		"$("$J" "$d/cells/0000.json" .matrix_cell.refbench_sha256)"
+	check "the cell records the machine key" "$("$RB" --machine-key)" "$("$J" "$d/cells/0000.json" .matrix_cell.machine_key)"
+	# reuse the plan: the cells again, as one array task of submission 0
+	rm -f "$d"/cells/*.json "$d/refbench.json"
+	mkdir -p "$d/slurm"
+	echo "0000,0001" >"$d/slurm/submit-0.tasks"
+	SLURM_ARRAY_TASK_ID=7 "$M" --slurm-task="$d" >"$W/t0" 2>&1
+	check "a task id beyond the tasks file: exit" 2 $?
+	if [ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null 2>&1; then
+		SLURM_ARRAY_TASK_ID=0 SLURM_ARRAY_JOB_ID=41 taskset -c 0 "$M" --slurm-task="$d" --submission=0 >"$W/t1" 2>&1
+		check "a task confined to PU 0: exit" 0 $?
+		check "unbound cell ok" ok "$("$J" "$d/cells/0000.json" .matrix_cell.status)"
+		check "compact (PUs 0,1) not available in the task's CPU set" \
+			"skipped 3 refbench: placement compact is not available in this Slurm allocation: it needs PUs 0,1, the task may use PUs 0 only" \
+			"$("$J" "$d/cells/0001.json" .matrix_cell.status .matrix_cell.exit_status .matrix_cell.reason | tr '\n' ' ' | sed 's/ $//')"
+		check "the cell names its Slurm task" 41_0 "$("$J" "$d/cells/0000.json" .matrix_cell.slurm_task)"
+		check "the task's exit file" "0 0" "$(cat "$d/slurm/submit-0.task-0.exit")"
+		# a finished cell is never rewritten: run the task again
+		sum=$(sha256sum "$d"/cells/*.json)
+		SLURM_ARRAY_TASK_ID=0 "$M" --slurm-task="$d" >"$W/t2" 2>&1
+		check "the task again: exit" 0 $?
+		check "the task again: no cell rewritten" "$sum" "$(sha256sum "$d"/cells/*.json)"
+		rm -f "$d"/cells/*.json
+	else
+		echo "skip the CPU-set check: needs 2 PUs and taskset"
+	fi
+	# another build at the plan's path (same version, another binary): refused at merge
+	echo "# rebuilt" >>"$W/rb"
+	SLURM_ARRAY_TASK_ID=0 "$M" --slurm-task="$d" >"$W/t3" 2>&1
+	check "a task of another build: exit" 0 $?
+	"$M" --resume="$d" >"$W/r" 2>"$W/rerr"
+	check "--resume with another binary: exit" 2 $?
+	grep -q "is not the binary the run was planned with" "$W/rerr" && ok "--resume with another binary: said" ||
+		bad "--resume with another binary: $(cat "$W/rerr")"
+	"$M" --merge-runs="$W/merged" "$d" >"$W/m" 2>"$W/merr"
+	check "merge with refused cells: exit" 0 $?
+	f=$W/merged/$(ls "$W/merged" | grep '^refbench\..*\.json$' | head -n1)
+	check "both cells refused" "refused refused" "$("$J" "$f" '.matrix.cells[].status' | tr '\n' ' ' | sed 's/ $//')"
+	case $("$J" "$f" '.matrix.cells[0].reason') in
+	"refused at merge: it ran a refbench binary with SHA-256 "*", the plan's is "*) ok "the reason names both hashes" ;;
+	*) bad "refusal reason: $("$J" "$f" '.matrix.cells[0].reason')" ;;
+	esac
+	check "no measured row from another build" 0 "$("$J" "$f" '.benchmarks[].error_occurred' | grep -vc true)"
+	check "one stderr line per refused cell" 2 "$(grep -c 'refused at merge' "$W/merr")"
+	;;
+
+slurmbad)
+	expect() {	# expect DESC RC MESSAGE ARGS...: exit RC, exactly one stderr line MESSAGE
+		desc=$1 want=$2 msg=$3; shift 3
+		"$M" "$@" >"$W/out" 2>"$W/err"
+		rc=$?
+		if [ $rc -ne "$want" ]; then bad "$desc: exit $rc, want $want ($(cat "$W/err"))"; return; fi
+		if [ "$(wc -l <"$W/err")" -ne 1 ]; then bad "$desc: not one line: $(cat "$W/err")"; return; fi
+		case $(cat "$W/err") in *"$msg"*) ok "$desc" ;; *) bad "$desc: '$(cat "$W/err")' lacks '$msg'" ;; esac
+	}
+	O="--refbench=$RB --out-dir=$W/results --benchmark_filter=^harness/capi/empty$"
+	mkdir -p "$W/emptybin"
+	PATH=$W/emptybin "$M" $O --scheduler=slurm >"$W/out" 2>"$W/err"
+	check "no sbatch on PATH: exit" 2 $?
+	check "no sbatch on PATH: one line" \
+		"refbench-matrix: --scheduler=slurm: no sbatch on PATH (run on a Slurm login node, or install Slurm's client commands)" \
+		"$(cat "$W/err")"
+	expect "an unknown scheduler" 2 "--scheduler=pbs: want local or slurm" $O --scheduler=pbs
+	expect "--partition without slurm" 2 "--partition: Slurm options go with --scheduler=slurm" $O --partition=debug
+	expect "a bad --cells-per-task" 2 "--cells-per-task=0: want a positive integer" $O --scheduler=slurm --cells-per-task=0
+	expect "--slurm-task outside Slurm" 2 "--slurm-task runs inside a Slurm array task" --slurm-task="$W"
+	expect "--merge-runs of nothing" 2 "give the run directories to merge" --merge-runs="$W/m"
+	[ ! -e "$W/results" ] && ok "bad input wrote nothing" || bad "bad input wrote $W/results"
+	;;
+
+machines)
+	# Two stored runs of different machine keys (data/runs; run-b is
+	# synthetic, see data/runs/README): one result per key, side by side.
+	A=$MATRIX_SRC/data/runs/run-a B=$MATRIX_SRC/data/runs/run-b
+	ka=$("$J" "$A/cells/0000.json" .matrix_cell.machine_key)
+	kb=$("$J" "$B/cells/0000.json" .matrix_cell.machine_key)
+	"$M" --merge-runs="$W/m" "$A" "$B" >"$W/out" 2>"$W/err"
+	check "merge two runs: exit" 0 $?
+	check "one result per machine key" "machines.json refbench.$ka.json refbench.$kb.json" \
+		"$(ls "$W/m" | sort | tr '\n' ' ' | sed 's/ $//')"
+	check "the index names both" "refbench.$ka.json refbench.$kb.json" \
+		"$("$J" "$W/m/machines.json" ".machines.$ka.file" ".machines.$kb.file" | tr '\n' ' ' | sed 's/ $//')"
+	check "each result has its machine key" "$ka $kb" \
+		"$("$J" "$W/m/refbench.$ka.json" .context.machine_key) $("$J" "$W/m/refbench.$kb.json" .context.machine_key)"
+	check "each result has its 4 cells" "4 4" \
+		"$("$J" "$W/m/refbench.$ka.json" .matrix.counts.ok) $("$J" "$W/m/refbench.$kb.json" .matrix.counts.ok)"
+	ta=$("$J" "$W/m/refbench.$ka.json" '.benchmarks[0].real_time')
+	tb=$("$J" "$W/m/refbench.$kb.json" '.benchmarks[0].real_time')
+	check "machine b's row is its own (x1.5 of a's, as stored)" 1.500 "$(awk -v a="$ta" -v b="$tb" 'BEGIN { printf "%.3f", b / a }')"
+	"$M" --merge-runs="$W/m2" "$A" "$A" >"$W/out2" 2>"$W/err2"
+	check "the same key twice: exit" 2 $?
+	grep -q "machine key $ka is in .* and in " "$W/err2" && ok "the same key twice: said" || bad "$(cat "$W/err2")"
+	# one run whose cells ran on two machines (a Slurm partition of mixed nodes)
+	cp -r "$A" "$W/mixed"
+	sed -i "s/$ka/$kb/g" "$W/mixed/cells/0003.json"
+	"$M" --merge-runs="$W/m3" "$W/mixed" >"$W/out3" 2>&1
+	check "one run, two machines: exit" 0 $?
+	check "one run, two machines: 3 + 1 cells" "3 1 1" \
+		"$("$J" "$W/m3/refbench.$ka.json" .matrix.counts.ok) $("$J" "$W/m3/refbench.$ka.json" .matrix.counts.other_machines) $("$J" "$W/m3/refbench.$kb.json" .matrix.counts.ok)"
+	# runs of two commits are not one comparison
+	cp -r "$B" "$W/other-commit"
+	sed -i 's/(commit [0-9a-f]*/(commit 0123456789abcdef/' "$W/other-commit/matrix.json"
+	"$M" --merge-runs="$W/m4" "$A" "$W/other-commit" >"$W/out4" 2>"$W/err4"
+	check "two commits: exit" 2 $?
+	grep -q "ran commit 0123456789abcdef" "$W/err4" && ok "two commits: said" || bad "$(cat "$W/err4")"
+	# the report: machines side by side (needs gnuplot and refbench-plotdata)
+	if command -v gnuplot >/dev/null 2>&1 && [ -n "${REFBENCH_PLOTDATA:-}" ]; then
+		"$MATRIX_ROOT/scripts/plot" "$W/m" >"$W/plot" 2>&1
+		check "report: exit" 0 $?
+		h=$W/m/report.html
+		for k in "$ka" "$kb"; do
+			[ -s "$W/m/machines/$k/report.html" ] && ok "report: $k's own report" || bad "report: no report for $k"
+			grep -q "href=\"machines/$k/report.html\"" "$h" && ok "report: links $k's report" || bad "report: no link to $k"
+		done
+		for sect in 'id="machines"' 'id="side-by-side"' 'id="heatmaps"' '2 pkg, 2 NUMA, 8 cores, 16 PUs, SMT on'; do
+			grep -qF "$sect" "$h" && ok "report: $sect" || bad "report lacks $sect"
+		done
+		check "report: the ratio column says 1.50 for b's unbound rows" 3 "$(grep -c '<td class="n">1.50</td>' "$h")"
+	else
+		echo "skip the report check: needs gnuplot and refbench-plotdata"
+	fi
+	;;
+
 *)
 	echo "unknown test $t"; exit 2 ;;
 esac
