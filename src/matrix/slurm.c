@@ -775,10 +775,10 @@ static int follow(struct follow *f, int sub)
 				tasks[t].absent++;
 			/*
 			 * Ended: Slurm says so; or the task is gone from the queue
-			 * (a pending array task cancelled leaves no record) twice in
+			 * (a pending array task cancelled leaves no record) three times in
 			 * a row; or it wrote its exit file and left the queue.
 			 */
-			if ((in_q[t] && is_ended(tasks[t].state)) || tasks[t].absent >= 2 ||
+			if ((in_q[t] && is_ended(tasks[t].state)) || tasks[t].absent >= 3 ||
 			    (exited && !in_q[t])) {
 				task_ended(f, sub, job, (long)t, &tasks[t]);
 				left--;
