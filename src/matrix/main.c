@@ -430,6 +430,7 @@ int main(int argc, char **argv)
 				fprintf(stderr, "%s: --resume=%s: %s is not the binary the run was "
 					"planned with (SHA-256 %.16s..., the plan's %.16s...); resume "
 					"with the same build\n", mx_prog, resume, refbench, nh, ph);
+				free(nh);
 				return MX_USAGE;
 			}
 			free(nh);

@@ -451,10 +451,19 @@ static char *version_commit(const char *v)
 
 int mx_merge_runs(const char *out, char **runs)
 {
-	json_t *machines = json_object(), *idx, *runs_j = json_array();
-	char *commit0 = NULL, *path;
+	/* static: the runs' plans and metadata stay reachable when it returns early */
+	static json_t *machines, *runs_j, *metas;
+	static struct mx_plan **plans;
+	static char *commit0;
+	json_t *idx;
+	char *path;
 	const char *run0 = NULL;
+	size_t nplans = 0;
 	int rc = 0;
+
+	machines = json_object();
+	runs_j = json_array();
+	metas = json_array();
 
 	if (!runs || !runs[0]) {
 		fprintf(stderr, "%s: --merge-runs=%s: give the run directories to merge\n", mx_prog, out);
@@ -471,6 +480,10 @@ int mx_merge_runs(const char *out, char **runs)
 		size_t i;
 
 		memset(p, 0, sizeof(*p));
+		plans = mx_xrealloc(plans, sizeof(*plans) * (nplans + 1));
+		plans[nplans++] = p;
+		if (meta)
+			json_array_append_new(metas, meta);
 		free(mpath);
 		if (!meta || mx_plan_from_json(p, meta, runs[r])) {
 			fprintf(stderr, "%s: --merge-runs: %s is not a refbench-matrix run directory\n",
@@ -485,6 +498,7 @@ int mx_merge_runs(const char *out, char **runs)
 			fprintf(stderr, "%s: --merge-runs: %s ran commit %s, %s ran %s: merge runs of "
 				"one commit (compare commits with refbench-compare)\n", mx_prog,
 				runs[r], commit, run0, commit0);
+			free(commit);
 			return MX_USAGE;
 		}
 		keys = run_keys(runs[r], meta, p);
@@ -500,6 +514,10 @@ int mx_merge_runs(const char *out, char **runs)
 				fprintf(stderr, "%s: --merge-runs: machine key %s is in %s and in %s: "
 					"one run per machine key\n", mx_prog, key,
 					json_string_value(json_object_get(prev, "run")), runs[r]);
+				free(name);
+				json_decref(keys);
+				if (commit != commit0)
+					free(commit);
 				return MX_USAGE;
 			}
 			if (merge_one(runs[r], meta, p, key, out, name, &counts))
@@ -514,14 +532,13 @@ int mx_merge_runs(const char *out, char **runs)
 		if (commit != commit0)
 			free(commit);
 	}
-	idx = json_pack("{s:i, s:o, s:o}", "machines_format", 1, "machines", machines, "runs", runs_j);
+	idx = json_pack("{s:i, s:O, s:O}", "machines_format", 1, "machines", machines, "runs", runs_j);
 	path = mx_xasprintf("%s/machines.json", out);
 	if (mx_write_json_atomic(path, idx))
 		rc = MX_FAILED;
 	printf("refbench-matrix: %zu machine%s merged into %s (index %s)\n",
 	       json_object_size(machines), json_object_size(machines) == 1 ? "" : "s", out, path);
 	free(path);
-	free(commit0);
 	json_decref(idx);
 	return rc;
 }

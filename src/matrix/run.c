@@ -322,6 +322,23 @@ static int run_cell(const struct mx_run *r, const struct mx_cell *c, struct prog
 	if (pidfd >= 0)
 		close(pidfd);
 	wall = mx_now() - start;
+	/*
+	 * A stop signal sent to the whole process group or job (Ctrl-C, Slurm's
+	 * scancel, which signals every process of the task) may reach the cell
+	 * before this runner: a cell killed by SIGINT, SIGTERM, SIGHUP or
+	 * SIGKILL that we did not send is waited on for up to 3 s for our own
+	 * stop signal; if it comes, the cell was interrupted, not failed.
+	 */
+	if (!sig && !timed_out && WIFSIGNALED(status) &&
+	    (WTERMSIG(status) == SIGINT || WTERMSIG(status) == SIGTERM ||
+	     WTERMSIG(status) == SIGHUP || WTERMSIG(status) == SIGKILL)) {
+		for (int i = 0; i < 60 && !stop_sig; i++) {
+			struct timespec ts = { 0, 50 * 1000 * 1000 };
+
+			nanosleep(&ts, NULL);	/* the signal wakes it */
+		}
+		sig = stop_sig;
+	}
 
 	if (sig) {
 		/* interrupted: nothing of this cell is kept; --resume runs it again */

@@ -150,10 +150,8 @@ static size_t add_job_opts(char **argv, size_t n, const struct mx_slurm *s)
 int mx_slurm_check(const struct mx_slurm *s)
 {
 	static const char *const need[] = { "sbatch", "squeue", "scontrol" };
-	char *argv[12] = { mx_xstrdup("sbatch"), mx_xstrdup("--test-only"),
-			   mx_xstrdup("--job-name=refbench-matrix") };
-	char *err = NULL, *out;
-	size_t n = 3;
+	char *argv[12], *err = NULL, *out;
+	size_t n = 0;
 	int st;
 
 	for (size_t i = 0; i < sizeof(need) / sizeof(need[0]); i++) {
@@ -167,6 +165,9 @@ int mx_slurm_check(const struct mx_slurm *s)
 		free(f);
 	}
 	/* sbatch --test-only validates the partition, constraint and time: nothing is queued */
+	argv[n++] = mx_xstrdup("sbatch");
+	argv[n++] = mx_xstrdup("--test-only");
+	argv[n++] = mx_xstrdup("--job-name=refbench-matrix");
 	n = add_job_opts(argv, n, s);
 	argv[n++] = mx_xstrdup("--wrap=true");
 	argv[n] = NULL;
@@ -282,20 +283,43 @@ static bool cell_done(const char *dir, const struct mx_cell *c)
 
 /* ---- inside an array task ---- */
 
-/* "cpu NAME PUs 0,1 ..." lines of refbench --list-placements: NAME's PUs, or NULL. */
-static char *placement_pus(const char *listing, const char *name)
+/*
+ * refbench --list-placements, in the task: NAME's PU list ("cpu NAME PUs
+ * 0,1 ..."), or NULL and *why (when "cpu NAME unavailable: WHY").
+ */
+static char *placement_pus(const char *listing, const char *name, char **why)
 {
 	char *copy = mx_xstrdup(listing), *save = NULL, *res = NULL;
 
-	for (char *l = strtok_r(copy, "\n", &save); l && !res; l = strtok_r(NULL, "\n", &save)) {
+	*why = NULL;
+	for (char *l = strtok_r(copy, "\n", &save); l && !res && !*why; l = strtok_r(NULL, "\n", &save)) {
 		char kind[8], n[64], word[16], pus[4096];
+		int off = 0;
 
-		if (sscanf(l, "%7s %63s %15s %4095s", kind, n, word, pus) == 4 &&
-		    !strcmp(kind, "cpu") && !strcmp(n, name) && !strcmp(word, "PUs"))
+		if (sscanf(l, "%7s %63s %15s %n", kind, n, word, &off) < 3 || strcmp(kind, "cpu") ||
+		    strcmp(n, name))
+			continue;
+		if (!strcmp(word, "PUs") && sscanf(l + off, "%4095s", pus) == 1)
 			res = mx_xstrdup(pus);
+		else if (!strcmp(word, "unavailable:"))
+			*why = mx_xstrdup(l + off);
 	}
 	free(copy);
 	return res;
+}
+
+static int count_pus(const char *pus)
+{
+	int n = 0;
+	char *copy = mx_xstrdup(pus), *save = NULL;
+
+	for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		long a = strtol(t, NULL, 10), b = strchr(t, '-') ? strtol(strchr(t, '-') + 1, NULL, 10) : a;
+
+		n += b >= a ? (int)(b - a + 1) : 1;
+	}
+	free(copy);
+	return n;
 }
 
 /* The PUs of @pus ("0,1,4-5") that @set lacks, as a list, or NULL when none. */
@@ -371,14 +395,16 @@ static int load_run(const char *dir, struct mx_plan *p, struct mx_run *r, json_t
 
 int mx_slurm_task(const char *dir, int sub, double cell_timeout, bool retry_failed)
 {
+	/* static: what the task holds stays reachable when it returns early */
 	static struct mx_plan plan;
 	static struct mx_run run;
+	static char **tasks, *line;
+	static json_t *meta;
+	static bool *only;
 	const char *tid_s = getenv("SLURM_ARRAY_TASK_ID");
-	char **tasks, *end, *save = NULL, *line, *listing, *exitp;
-	json_t *meta = NULL;
+	char *end, *save = NULL, *listing, *exitp;
 	size_t ntasks = 0, nfailed = 0;
 	long tid;
-	bool *only;
 	cpu_set_t allowed;
 	int rc;
 
@@ -406,6 +432,8 @@ int mx_slurm_task(const char *dir, int sub, double cell_timeout, bool retry_fail
 		}
 		only[i] = true;
 	}
+	free(line);
+	line = NULL;
 	run.dir = dir;
 	run.cell_timeout = cell_timeout;
 	run.retry_failed = retry_failed;
@@ -413,10 +441,13 @@ int mx_slurm_task(const char *dir, int sub, double cell_timeout, bool retry_fail
 	run.identity = mx_identity(run.refbench);
 
 	/*
-	 * Slurm's allocation: a placement whose PUs are not all in this task's
-	 * CPU set is not available here (as refbench's exit 3), recorded.
-	 * refbench sees a cgroup cpuset through hwloc itself; the affinity mask
-	 * (task/affinity) is checked here.
+	 * Slurm's allocation: a placement this task cannot give is "not
+	 * available" (as refbench's exit 3), recorded as a skipped cell. The
+	 * task's own `refbench --list-placements` sees a cgroup cpuset
+	 * (task/cgroup) through hwloc: a placement unavailable there, or with
+	 * fewer PUs than the cell's threads (refbench itself would give an
+	 * error row and exit 0); and the affinity mask (task/affinity, which
+	 * hwloc does not apply): a placement whose PUs are not all in it.
 	 */
 	listing = NULL;
 	if (!sched_getaffinity(0, sizeof(allowed), &allowed)) {
@@ -435,14 +466,29 @@ int mx_slurm_task(const char *dir, int sub, double cell_timeout, bool retry_fail
 
 		if (!only[i] || !strcmp(c->placement, "none") || cell_done(dir, c))
 			continue;
-		pus = placement_pus(listing, c->placement);
+		char *unavail = NULL, *why = NULL;
+
+		pus = placement_pus(listing, c->placement, &unavail);
 		outside = pus ? pus_outside(pus, &allowed) : NULL;
-		if (outside) {
+		if (unavail)
+			why = mx_xasprintf("refbench: placement %s is not available in this Slurm "
+					   "allocation: %s", c->placement, unavail);
+		else if (pus && count_pus(pus) < c->threads)
+			why = mx_xasprintf("refbench: placement %s is not available in this Slurm "
+					   "allocation: it has %d PU%s here (PUs %s, the task's cpuset), "
+					   "this cell has %d threads", c->placement, count_pus(pus),
+					   count_pus(pus) == 1 ? "" : "s", pus, c->threads);
+		else if (outside) {
 			char *mine = cpuset_list(&allowed);
+
+			why = mx_xasprintf("refbench: placement %s is not available in this "
+					   "Slurm allocation: it needs PUs %s, the task may use "
+					   "PUs %s only", c->placement, pus, mine);
+			free(mine);
+		}
+		free(unavail);
+		if (why) {
 			char *f = mx_xasprintf("%s/cells/%s.json", dir, c->id);
-			char *why = mx_xasprintf("refbench: placement %s is not available in this "
-						 "Slurm allocation: it needs PUs %s, the task may use "
-						 "PUs %s only", c->placement, pus, mine);
 			json_t *m = json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:s, s:f, s:s, s:i, s:b}",
 					      "id", c->id, "name", c->name, "placement", c->placement,
 					      "memory", c->memory, "label", c->label, "threads", c->threads,
@@ -450,13 +496,22 @@ int mx_slurm_task(const char *dir, int sub, double cell_timeout, bool retry_fail
 					      "exit_status", 3, "timed_out", 0);
 
 			json_object_update(m, run.identity);
-			mx_mkdir_p(mx_xasprintf("%s/cells", dir));
-			if (mx_write_json_new(f, json_pack("{s:[], s:o}", "benchmarks",
-							  "matrix_cell", m)) < 0)
-				return MX_FAILED;
+			{
+				char *cd = mx_xasprintf("%s/cells", dir);
+
+				mx_mkdir_p(cd);
+				free(cd);
+			}
+			{
+				json_t *root = json_pack("{s:[], s:o}", "benchmarks", "matrix_cell", m);
+				int w = mx_write_json_new(f, root);
+
+				json_decref(root);
+				if (w < 0)
+					return MX_FAILED;
+			}
 			printf("skipped %s @ %s: %s\n", c->name, c->label, why);
 			only[i] = false;
-			free(mine);
 			free(f);
 			free(why);
 		}

@@ -399,6 +399,22 @@ slurmtask)
 	else
 		echo "skip the CPU-set check: needs 2 PUs and taskset"
 	fi
+	# a cgroup cpuset (Slurm's task/cgroup): hwloc in the task sees 1 PU
+	cg=/sys/fs/cgroup/cpuset
+	if [ "$(nproc)" -ge 2 ] && [ -w "$cg" ] && mkdir "$cg/refbench-test-$$" 2>/dev/null; then
+		echo 0 >"$cg/refbench-test-$$/cpuset.cpus"
+		cat "$cg/cpuset.mems" >"$cg/refbench-test-$$/cpuset.mems"
+		SLURM_ARRAY_TASK_ID=0 sh -c 'echo $$ >"$1/tasks" && exec "$2" --slurm-task="$3"' sh \
+			"$cg/refbench-test-$$" "$M" "$d" >"$W/t4" 2>&1
+		check "a task in a 1-PU cpuset: exit" 0 $?
+		rmdir "$cg/refbench-test-$$"
+		check "compact (2 threads) not available on the cpuset's 1 PU" \
+			"skipped refbench: placement compact is not available in this Slurm allocation: it has 1 PU here (PUs 0, the task's cpuset), this cell has 2 threads" \
+			"$("$J" "$d/cells/0001.json" .matrix_cell.status .matrix_cell.reason | tr '\n' ' ' | sed 's/ $//')"
+		rm -f "$d"/cells/*.json
+	else
+		echo "skip the cgroup cpuset check: needs 2 PUs and a writable cgroup v1 cpuset hierarchy"
+	fi
 	# another build at the plan's path (same version, another binary): refused at merge
 	echo "# rebuilt" >>"$W/rb"
 	SLURM_ARRAY_TASK_ID=0 "$M" --slurm-task="$d" >"$W/t3" 2>&1
