@@ -66,6 +66,8 @@ void rb_compare_free(struct rb_cmp_result *r)
 	for (size_t i = 0; i < r->nnotes; i++)
 		free(r->notes[i]);
 	free(r->notes);
+	for (size_t i = 0; i < r->nrows; i++)
+		free(r->rows[i].owned);
 	free(r->rows);
 	memset(r, 0, sizeof(*r));
 }
@@ -92,48 +94,59 @@ static long min_reps(double alpha)
 	return -1;
 }
 
-static int analyse(struct rb_cmp_row *row, const struct gb_bench *ba, const struct gb_bench *bb,
-		   double alpha)
+static double *logs_of(const double *v, size_t n, double shift)
 {
-	double *la, *lb, shift, lo, hi;
+	double *l = malloc((n ? n : 1) * sizeof(*l));
+
+	if (l)
+		for (size_t i = 0; i < n; i++)
+			l[i] = log(v[i]) - shift;
+	return l;
+}
+
+/* The row's statistics on log values @la, @lb (the contender's already normalised). */
+static int analyse_logs(struct rb_cmp_row *row, const double *la, size_t na, const double *lb,
+			size_t nb, double alpha)
+{
+	double shift, lo, hi;
 	struct rb_mwu u;
 
-	row->na = ba->n;
-	row->nb = bb->n;
-	row->med_a = rb_median(ba->v, ba->n);
-	row->med_b = rb_median(bb->v, bb->n);
-	row->p = row->p_adj = NAN;
-	row->reps_needed = -1;
-	if (all_equal(ba->v, ba->n) && all_equal(bb->v, bb->n) && row->deterministic) {
-		row->change = row->lo = row->hi = bb->v[0] / ba->v[0] - 1;
-		return 0;
-	}
-	row->deterministic = 0;
-	la = malloc(ba->n * sizeof(*la));
-	lb = malloc(bb->n * sizeof(*lb));
-	if (!la || !lb) {
-		free(la);
-		free(lb);
+	u = rb_mann_whitney(la, na, lb, nb);
+	if (rb_hodges_lehmann(la, na, lb, nb, alpha, &shift, &lo, &hi))
 		return -1;
-	}
-	for (size_t i = 0; i < ba->n; i++)
-		la[i] = log(ba->v[i]);
-	for (size_t i = 0; i < bb->n; i++)
-		lb[i] = log(bb->v[i]);
-	u = rb_mann_whitney(la, ba->n, lb, bb->n);
-	if (rb_hodges_lehmann(la, ba->n, lb, bb->n, alpha, &shift, &lo, &hi)) {
-		free(la);
-		free(lb);
-		return -1;
-	}
-	free(la);
-	free(lb);
 	row->p = u.p;
 	row->exact_p = u.exact;
 	row->change = expm1(shift);
 	row->lo = expm1(lo);
 	row->hi = expm1(hi);
 	return 0;
+}
+
+/* @logh: the log host factor the contender's values are divided by. */
+static int analyse(struct rb_cmp_row *row, const struct gb_bench *ba, const struct gb_bench *bb,
+		   double alpha, double logh)
+{
+	double *la, *lb;
+	int rc;
+
+	row->na = ba->n;
+	row->nb = bb->n;
+	row->med_a = rb_median(ba->v, ba->n);
+	row->med_b = rb_median(bb->v, bb->n) / exp(logh);
+	row->p = row->p_adj = NAN;
+	row->reps_needed = -1;
+	if (all_equal(ba->v, ba->n) && all_equal(bb->v, bb->n) && row->deterministic) {
+		row->change = row->lo = row->hi = row->raw_change = bb->v[0] / ba->v[0] - 1;
+		return 0;
+	}
+	row->deterministic = 0;
+	la = logs_of(ba->v, ba->n, 0);
+	lb = logs_of(bb->v, bb->n, logh);
+	rc = !la || !lb ? -1 : analyse_logs(row, la, ba->n, lb, bb->n, alpha);
+	free(la);
+	free(lb);
+	row->raw_change = expm1(log1p(row->change) + logh);
+	return rc;
 }
 
 static void decide(struct rb_cmp_row *row, double t, double alpha, double alpha_needs)
@@ -177,23 +190,346 @@ static void decide(struct rb_cmp_row *row, double t, double alpha, double alpha_
 	}
 }
 
+static int cmp_str(const void *x, const void *y)
+{
+	return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+static int cmp_dbl(const void *x, const void *y)
+{
+	double a = *(const double *)x, b = *(const double *)y;
+
+	return (a > b) - (a < b);
+}
+
+/* Which benchmarks get a verdict: --filter and --cells. */
+struct selection {
+	regex_t re;
+	int use_re;
+	const char **cells;	/* sorted copy of --cells */
+	size_t ncells;
+};
+
+static int selected(const struct selection *s, const char *name)
+{
+	if (s->use_re && regexec(&s->re, name, 0, NULL, 0))
+		return 0;
+	return !s->cells || bsearch(&name, s->cells, s->ncells, sizeof(*s->cells), cmp_str);
+}
+
+static int compile(regex_t *re, const char *what, const char *ere, char err[GB_ERR_LEN])
+{
+	int rc = regcomp(re, ere, REG_EXTENDED);
+
+	if (rc) {
+		char msg[128];
+
+		regerror(rc, re, msg, sizeof(msg));
+		regfree(re);
+		return failf(err, "%s '%s': %s", what, ere, msg);
+	}
+	return 0;
+}
+
+/* @tmpl with \0..\9 replaced by the groups of @m in @name; -1 if too long. */
+static int substitute(const char *tmpl, const char *name, const regmatch_t *m, char *out,
+		      size_t len)
+{
+	size_t o = 0;
+
+	for (const char *t = tmpl; *t; t++) {
+		if (t[0] == '\\' && t[1] >= '0' && t[1] <= '9') {
+			const regmatch_t *g = &m[t[1] - '0'];
+
+			t++;
+			if (g->rm_so < 0)
+				continue;
+			if (o + (size_t)(g->rm_eo - g->rm_so) >= len)
+				return -1;
+			memcpy(out + o, name + g->rm_so, (size_t)(g->rm_eo - g->rm_so));
+			o += (size_t)(g->rm_eo - g->rm_so);
+			continue;
+		}
+		if (o + 1 >= len)
+			return -1;
+		out[o++] = *t;
+	}
+	out[o] = '\0';
+	return 0;
+}
+
+/* Rows without a repetition_index: numbered in their run's order (-1, -2, ...). */
+static void effective_reps(const struct gb_bench *b, long *rep)
+{
+	for (size_t i = 0; i < b->n; i++) {
+		long k = 0;
+
+		if (b->rep[i] >= 0) {
+			rep[i] = b->rep[i];
+			continue;
+		}
+		for (size_t j = 0; j < i; j++)
+			k += b->rep[j] < 0 && b->run[j] == b->run[i];
+		rep[i] = -1 - k;
+	}
+}
+
+/*
+ * One file's within-run ratios num/den as logs: each numerator row paired
+ * with the denominator row of the same run and repetition (the same process),
+ * so whatever scales the whole process (the host, its clock) cancels.
+ */
+static double *ratio_logs(const struct gb_bench *num, const struct gb_bench *den, size_t *n)
+{
+	long *rn = malloc((num->n + 1) * sizeof(*rn)), *rd = malloc((den->n + 1) * sizeof(*rd));
+	double *l = malloc((num->n + 1) * sizeof(*l));
+
+	*n = 0;
+	if (!rn || !rd || !l) {
+		free(rn);
+		free(rd);
+		free(l);
+		return NULL;
+	}
+	effective_reps(num, rn);
+	effective_reps(den, rd);
+	for (size_t i = 0; i < num->n; i++)
+		for (size_t j = 0; j < den->n; j++)
+			if (num->run[i] == den->run[j] && rn[i] == rd[j]) {
+				l[(*n)++] = log(num->v[i]) - log(den->v[j]);
+				break;
+			}
+	free(rn);
+	free(rd);
+	return l;
+}
+
+static int ratio_rows(const struct gb_file *a, const struct gb_file *b,
+		      const struct rb_cmp_opts *o, const struct selection *sel,
+		      struct rb_cmp_result *r, char err[GB_ERR_LEN])
+{
+	size_t k = 0, cap = 0, nodens = 0, unpaired = 0;
+	const char *first_noden = NULL;
+
+	for (size_t q = 0; q < o->nratios; q++) {
+		regex_t re;
+		regmatch_t m[10];
+
+		if (compile(&re, "--ratio", o->ratios[q].num, err))
+			return 2;
+		for (size_t i = 0; i < a->nb; i++) {
+			const struct gb_bench *na = &a->b[i], *nb, *da, *db;
+			char den[1024], full[2100];
+			double *la, *lb;
+			size_t nla, nlb;
+			struct rb_cmp_row *row;
+
+			if (!selected(sel, na->name) || regexec(&re, na->name, 10, m, 0))
+				continue;
+			if (substitute(o->ratios[q].den, na->name, m, den, sizeof(den)) ||
+			    !strcmp(den, na->name))
+				continue;
+			nb = gb_find(b, na->name);
+			da = gb_find(a, den);
+			db = gb_find(b, den);
+			if (!nb || !da || !db || !na->n || !nb->n || !da->n || !db->n) {
+				if (!nodens++)
+					first_noden = na->name;
+				continue;
+			}
+			la = ratio_logs(na, da, &nla);
+			lb = ratio_logs(nb, db, &nlb);
+			if (!la || !lb) {
+				free(la);
+				free(lb);
+				regfree(&re);
+				return failf(err, "out of memory");
+			}
+			if (!nla || !nlb) {
+				unpaired++;
+				free(la);
+				free(lb);
+				continue;
+			}
+			if (k == cap) {
+				struct rb_cmp_row *nr;
+
+				cap = cap ? 2 * cap : 16;
+				nr = realloc(r->rows, cap * sizeof(*nr));
+				if (!nr) {
+					free(la);
+					free(lb);
+					regfree(&re);
+					return failf(err, "out of memory");
+				}
+				r->rows = nr;
+			}
+			row = &r->rows[k];
+			memset(row, 0, sizeof(*row));
+			snprintf(full, sizeof(full), "%s / %s", na->name, den);
+			row->owned = strdup(full);
+			if (!row->owned || analyse_logs(row, la, nla, lb, nlb, o->alpha)) {
+				free(row->owned);
+				free(la);
+				free(lb);
+				regfree(&re);
+				return failf(err, "out of memory");
+			}
+			row->name = row->owned;
+			row->na = nla;
+			row->nb = nlb;
+			/* The medians of the ratios, as values. */
+			for (size_t j = 0; j < nla; j++)
+				la[j] = exp(la[j]);
+			for (size_t j = 0; j < nlb; j++)
+				lb[j] = exp(lb[j]);
+			row->med_a = rb_median(la, nla);
+			row->med_b = rb_median(lb, nlb);
+			row->raw_change = row->change;
+			row->reps_needed = -1;
+			row->p_adj = NAN;
+			free(la);
+			free(lb);
+			r->nrows = ++k;
+		}
+		regfree(&re);
+	}
+	if (nodens)
+		note(r, "%zu numerator(s) without their denominator or values on both sides "
+		     "(first: %s)", nodens, first_noden);
+	if (unpaired)
+		note(r, "%zu ratio(s) without rows of the same run and repetition on both sides",
+		     unpaired);
+	return 0;
+}
+
+/*
+ * The host factor per thread class: the median, over the calibration cells
+ * (whatever --filter and --cells select), of each cell's Hodges-Lehmann
+ * ratio contender/baseline. Fills r->hf; returns 2 on error.
+ */
+static int host_factor(const struct gb_file *a, const struct gb_file *b,
+		       const struct rb_cmp_opts *o, struct rb_cmp_result *r, char err[GB_ERR_LEN])
+{
+	double *sh[2];
+	size_t n[2] = { 0, 0 };
+	regex_t re;
+
+	if (o->hf_mode == RB_HF_FIXED) {
+		for (int g = 0; g < 2; g++)
+			r->hf[g] = (struct rb_host_factor){ .factor = o->hf_value, .lo = o->hf_value,
+							     .hi = o->hf_value, .set = 1 };
+		r->normalised = 1;
+		return 0;
+	}
+	if (compile(&re, "--calibration", o->calibration ? o->calibration : RB_DEFAULT_CALIBRATION,
+		    err))
+		return 2;
+	sh[0] = malloc((a->nb + 1) * sizeof(double));
+	sh[1] = malloc((a->nb + 1) * sizeof(double));
+	if (!sh[0] || !sh[1]) {
+		free(sh[0]);
+		free(sh[1]);
+		regfree(&re);
+		return failf(err, "out of memory");
+	}
+	for (size_t i = 0; i < a->nb; i++) {
+		const struct gb_bench *ba = &a->b[i], *bb;
+		double *la, *lb, shift, lo, hi;
+		int g;
+
+		if (regexec(&re, ba->name, 0, NULL, 0))
+			continue;
+		bb = gb_find(b, ba->name);
+		if (!bb || ba->errors || bb->errors || !ba->n || !bb->n)
+			continue;
+		la = logs_of(ba->v, ba->n, 0);
+		lb = logs_of(bb->v, bb->n, 0);
+		if (!la || !lb || rb_hodges_lehmann(la, ba->n, lb, bb->n, o->alpha, &shift, &lo, &hi)) {
+			free(la);
+			free(lb);
+			continue;
+		}
+		free(la);
+		free(lb);
+		g = ba->threads > 1;
+		sh[g][n[g]++] = shift;
+	}
+	regfree(&re);
+	for (int g = 0; g < 2; g++) {
+		if (!n[g])
+			continue;
+		qsort(sh[g], n[g], sizeof(double), cmp_dbl);
+		r->hf[g] = (struct rb_host_factor){
+			.factor = exp(n[g] % 2 ? sh[g][n[g] / 2] :
+				      (sh[g][n[g] / 2 - 1] + sh[g][n[g] / 2]) / 2),
+			.lo = exp(sh[g][0]), .hi = exp(sh[g][n[g] - 1]), .n = n[g], .set = 1,
+		};
+	}
+	for (int g = 0; g < 2; g++)
+		if (!r->hf[g].set && r->hf[!g].set) {
+			r->hf[g] = r->hf[!g];
+			r->hf[g].borrowed = 1;
+		}
+	r->normalised = r->hf[0].set;
+	free(sh[0]);
+	free(sh[1]);
+	return 0;
+}
+
+/*
+ * Without calibration cells, a host factor and a regression of every cell
+ * look the same: when most cells moved the same way beyond the threshold,
+ * the comparison is refused rather than reported cell by cell.
+ */
+static int host_differs(const struct rb_cmp_result *r, char err[GB_ERR_LEN])
+{
+	size_t up = 0, down = 0, n = 0;
+	double *l = malloc((r->nrows + 1) * sizeof(*l)), med;
+
+	if (!l)
+		return failf(err, "out of memory");
+	for (size_t i = 0; i < r->nrows; i++) {
+		const struct rb_cmp_row *row = &r->rows[i];
+
+		if (row->deterministic)
+			continue;
+		l[n++] = log1p(row->change);
+		up += row->change >= r->threshold;
+		down += row->change <= -r->threshold;
+	}
+	med = n ? rb_median(l, n) : 0;
+	free(l);
+	if (n < 8 || (4 * up < 3 * n && 4 * down < 3 * n))
+		return 0;
+	return failf(err, "host differs: %zu of %zu benchmarks moved the same way (median %+.1f%%) "
+		     "and the files have no calibration cells (--calibration) to tell a host factor "
+		     "from a regression: re-record the baseline on this host or use "
+		     "scripts/compare-commits (--host-factor=none compares anyway)",
+		     up > down ? up : down, n, 100 * expm1(med));
+}
+
 int rb_compare(const struct gb_file *a, const struct gb_file *b, const struct rb_cmp_opts *o,
 	       struct rb_cmp_result *r, char err[GB_ERR_LEN])
 {
-	size_t only_a = 0, only_b = 0, errs = 0, k = 0;
-	const char *first_a = NULL, *first_b = NULL;
-	regex_t re;
+	size_t only_a = 0, only_b = 0, errs = 0, k = 0, nc_missing = 0, same_err = 0;
+	const char *first_a = NULL, *first_b = NULL, *first_nc = NULL, *first_same = NULL;
+	const char *first_same_msg = NULL, *first_err = NULL;
+	struct selection sel = { 0 };
 	double *p;
-	int use_re = 0;
+	int rc = 2;
 
 	memset(r, 0, sizeof(*r));
 	r->a = a;
 	r->b = b;
 	r->opts = *o;
+	for (int g = 0; g < 2; g++)
+		r->hf[g].factor = r->hf[g].lo = r->hf[g].hi = 1;
 	if (strcmp(a->measure, b->measure))
 		return failf(err, "%s measures %s, %s measures %s: they cannot be compared", a->path,
 			     a->measure, b->path, b->measure);
 	r->instructions = !strcmp(a->measure, "instructions");
+	r->ratio_mode = o->nratios > 0;
 	r->threshold = o->threshold >= 0 ? o->threshold :
 		       r->instructions ? RB_DEFAULT_THRESHOLD_INSTR : RB_DEFAULT_THRESHOLD_TIME;
 	if (strcmp(a->machine_key, b->machine_key)) {
@@ -210,82 +546,140 @@ int rb_compare(const struct gb_file *a, const struct gb_file *b, const struct rb
 		note(r, "neither file has a machine_key in its context: both treated as 'unknown'");
 	}
 	if (o->filter) {
-		int rc = regcomp(&re, o->filter, REG_EXTENDED | REG_NOSUB);
-
-		if (rc) {
-			char msg[128];
-
-			regerror(rc, &re, msg, sizeof(msg));
-			return failf(err, "--filter '%s': %s", o->filter, msg);
-		}
-		use_re = 1;
+		if (compile(&sel.re, "--filter", o->filter, err))
+			return 2;
+		sel.use_re = 1;
 	}
-#define SELECTED(name) (!use_re || regexec(&re, (name), 0, NULL, 0) == 0)
+	if (o->cells) {
+		sel.cells = malloc((o->ncells + 1) * sizeof(*sel.cells));
+		if (!sel.cells) {
+			failf(err, "out of memory");
+			goto out;
+		}
+		memcpy(sel.cells, o->cells, o->ncells * sizeof(*sel.cells));
+		sel.ncells = o->ncells;
+		qsort(sel.cells, sel.ncells, sizeof(*sel.cells), cmp_str);
+		for (size_t i = 0; i < o->ncells; i++)
+			if ((!gb_find(a, o->cells[i]) || !gb_find(b, o->cells[i])) && !nc_missing++)
+				first_nc = o->cells[i];
+		if (nc_missing && !o->allow_missing) {
+			failf(err, "%zu of the %zu --cells are not in both files (first: %s) "
+			      "(--allow-missing compares the others)", nc_missing, o->ncells, first_nc);
+			goto out;
+		}
+		if (nc_missing)
+			note(r, "%zu of the %zu --cells are not in both files (first: %s)", nc_missing,
+			     o->ncells, first_nc);
+	}
 	for (size_t i = 0; i < a->nb; i++)
-		if (SELECTED(a->b[i].name) && !gb_find(b, a->b[i].name) && !only_a++)
+		if (selected(&sel, a->b[i].name) && !gb_find(b, a->b[i].name) && !only_a++)
 			first_a = a->b[i].name;
 	for (size_t i = 0; i < b->nb; i++)
-		if (SELECTED(b->b[i].name) && !gb_find(a, b->b[i].name) && !only_b++)
+		if (selected(&sel, b->b[i].name) && !gb_find(a, b->b[i].name) && !only_b++)
 			first_b = b->b[i].name;
-	if ((only_a || only_b) && !o->allow_missing) {
-		if (use_re)
-			regfree(&re);
-		return failf(err, "the benchmark sets differ: %zu only in %s%s%s%s, %zu only in %s%s%s%s "
-			     "(--allow-missing compares the common ones)",
-			     only_a, a->path, first_a ? " (first: " : "", first_a ? first_a : "",
-			     first_a ? ")" : "", only_b, b->path, first_b ? " (first: " : "",
-			     first_b ? first_b : "", first_b ? ")" : "");
+	if ((only_a || only_b) && !o->allow_missing && !o->cells) {
+		failf(err, "the benchmark sets differ: %zu only in %s%s%s%s, %zu only in %s%s%s%s "
+		      "(--allow-missing compares the common ones)",
+		      only_a, a->path, first_a ? " (first: " : "", first_a ? first_a : "",
+		      first_a ? ")" : "", only_b, b->path, first_b ? " (first: " : "",
+		      first_b ? first_b : "", first_b ? ")" : "");
+		goto out;
 	}
-	if (only_a)
+	if (only_a && !o->cells)
 		note(r, "%zu benchmark(s) only in %s, not compared (first: %s)", only_a, a->path, first_a);
-	if (only_b)
+	if (only_b && !o->cells)
 		note(r, "%zu benchmark(s) only in %s, not compared (first: %s)", only_b, b->path, first_b);
 
-	r->rows = calloc(a->nb ? a->nb : 1, sizeof(*r->rows));
-	if (!r->rows) {
-		if (use_re)
-			regfree(&re);
-		return failf(err, "out of memory");
-	}
-	for (size_t i = 0; i < a->nb; i++) {
-		const struct gb_bench *ba = &a->b[i], *bb = gb_find(b, ba->name);
-		struct rb_cmp_row *row = &r->rows[k];
-
-		if (!bb || !SELECTED(ba->name))
-			continue;
-		if (ba->errors || bb->errors || !ba->n || !bb->n) {
-			const struct gb_bench *e = ba->errors ? ba : bb;
-
-			note(r, "%s: skipped, %s has an error row: %s", ba->name,
-			     e == ba ? a->path : b->path, e->error ? e->error : "(no repetitions)");
-			errs++;
-			continue;
+	if (r->ratio_mode) {
+		if (ratio_rows(a, b, o, &sel, r, err))
+			goto out;
+		k = r->nrows;
+	} else {
+		if (!r->instructions && o->hf_mode != RB_HF_NONE && host_factor(a, b, o, r, err))
+			goto out;
+		r->rows = calloc(a->nb ? a->nb : 1, sizeof(*r->rows));
+		if (!r->rows) {
+			failf(err, "out of memory");
+			goto out;
 		}
-		row->name = ba->name;
-		row->deterministic = r->instructions;
-		if (analyse(row, ba, bb, o->alpha)) {
-			if (use_re)
-				regfree(&re);
-			return failf(err, "out of memory");
+		{
+			regex_t cre;
+			int use_cre = r->normalised && o->hf_mode == RB_HF_AUTO &&
+				      !compile(&cre, "--calibration", o->calibration ?
+					       o->calibration : RB_DEFAULT_CALIBRATION, err);
+
+			for (size_t i = 0; i < a->nb; i++) {
+				const struct gb_bench *ba = &a->b[i], *bb = gb_find(b, ba->name);
+				struct rb_cmp_row *row = &r->rows[k];
+				int g = ba->threads > 1;
+
+				if (!bb || !selected(&sel, ba->name))
+					continue;
+				if (ba->errors && bb->errors && ba->error && bb->error &&
+				    !strcmp(ba->error, bb->error)) {
+					if (!same_err++) {
+						first_same = ba->name;
+						first_same_msg = ba->error;
+					}
+					continue;
+				}
+				if (ba->errors || bb->errors || !ba->n || !bb->n) {
+					const struct gb_bench *e = ba->errors ? ba : bb;
+
+					if (!errs++)
+						first_err = ba->name;
+					if (errs <= 20)
+						note(r, "%s: skipped, %s has an error row: %s", ba->name,
+						     e == ba ? a->path : b->path,
+						     e->error ? e->error : "(no repetitions)");
+					continue;
+				}
+				row->name = ba->name;
+				row->deterministic = r->instructions;
+				row->calibration = use_cre && !regexec(&cre, ba->name, 0, NULL, 0);
+				if (analyse(row, ba, bb, o->alpha,
+					    r->normalised ? log(r->hf[g].factor) : 0)) {
+					if (use_cre)
+						regfree(&cre);
+					failf(err, "out of memory");
+					goto out;
+				}
+				if (r->instructions && !row->deterministic)
+					note(r, "%s: instruction counts vary between repetitions; "
+					     "compared statistically", row->name);
+				k++;
+			}
+			if (use_cre)
+				regfree(&cre);
 		}
-		if (r->instructions && !row->deterministic)
-			note(r, "%s: instruction counts vary between repetitions; compared statistically",
-			     row->name);
-		k++;
+		r->nrows = k;
+		if (errs > 20)
+			note(r, "... and %zu more benchmark(s) with an error row", errs - 20);
+		if (same_err) {
+			r->not_comparable = same_err;
+			note(r, "%zu benchmark(s) not comparable here: the same error on both sides "
+			     "(first: %s: %s)", same_err, first_same, first_same_msg);
+		}
+		if (errs && !o->allow_missing) {
+			failf(err, "%zu benchmark(s) have error rows on one side or different errors "
+			      "(first: %s) (--allow-missing compares the others)", errs, first_err);
+			goto out;
+		}
 	}
-#undef SELECTED
-	if (use_re)
-		regfree(&re);
-	r->nrows = k;
-	if (errs && !o->allow_missing)
-		return failf(err, "%zu benchmark(s) have error rows (first: %s) "
-			     "(--allow-missing compares the others)", errs, r->notes[r->nnotes - 1]);
-	if (!k)
-		return failf(err, "no benchmark to compare%s", o->filter ? " (check --filter)" : "");
+	if (!k) {
+		failf(err, "no benchmark to compare%s", o->filter || o->cells ?
+		      " (check --filter and --cells)" : r->ratio_mode ? " (check --ratio)" : "");
+		goto out;
+	}
+	if (!r->ratio_mode && !r->instructions && !r->normalised && o->hf_mode == RB_HF_AUTO &&
+	    host_differs(r, err))
+		goto out;
 
 	p = malloc(k * sizeof(*p));
-	if (!p)
-		return failf(err, "out of memory");
+	if (!p) {
+		failf(err, "out of memory");
+		goto out;
+	}
 	for (size_t i = 0; i < k; i++)
 		p[i] = r->rows[i].p;
 	rb_adjust_pvalues(p, p, k, o->correction);
@@ -297,6 +691,12 @@ int rb_compare(const struct gb_file *a, const struct gb_file *b, const struct rb
 		r->counts[r->rows[i].verdict]++;
 	}
 	free(p);
+	if (r->normalised && o->hf_mode == RB_HF_AUTO)
+		for (int g = 0; g < 2; g++)
+			if (r->hf[g].n && r->hf[g].hi / r->hf[g].lo > 1 + 4 * r->threshold)
+				note(r, "the %s calibration cells disagree (ratios %.3f to %.3f): the "
+				     "host factor is uncertain; prefer --ratio or compare-commits",
+				     g ? "multi-threaded" : "single-threaded", r->hf[g].lo, r->hf[g].hi);
 	if (a->injected)
 		note(r, "%s was run with an injected slowdown (%s)", a->path, a->injected);
 	if (b->injected)
@@ -309,29 +709,49 @@ int rb_compare(const struct gb_file *a, const struct gb_file *b, const struct rb
 		note(r, "build types differ: %s vs %s", a->build_type, b->build_type);
 	r->exit_code = r->counts[RB_REGRESSION] ? 1 :
 		       (o->fail_on_noisy && r->counts[RB_TOO_NOISY]) ? 1 : 0;
-	return 0;
+	rc = 0;
+out:
+	if (sel.use_re)
+		regfree(&sel.re);
+	free(sel.cells);
+	return rc;
 }
 
 /* ---- output ---- */
 
+/*
+ * Any finite value in a bounded width (at most 12 characters) with its unit:
+ * fixed point from 0.001 ns to 9999.999 s, scientific outside.
+ */
 static void fmt_value(char *buf, size_t len, double v, int instructions)
 {
-	if (instructions)
+	if (!isfinite(v))
+		snprintf(buf, len, "?");
+	else if (instructions)
 		snprintf(buf, len, "%.4g ins", v);
+	else if (v < 1e-3)
+		snprintf(buf, len, "%.2e ns", v);
 	else if (v < 1e3)
 		snprintf(buf, len, "%.3f ns", v);
 	else if (v < 1e6)
 		snprintf(buf, len, "%.3f us", v / 1e3);
 	else if (v < 1e9)
 		snprintf(buf, len, "%.3f ms", v / 1e6);
-	else
+	else if (v < 1e13)
 		snprintf(buf, len, "%.3f s", v / 1e9);
+	else
+		snprintf(buf, len, "%.2e s", v / 1e9);
 }
 
+/* A relative change in percent, bounded: scientific beyond +-99999%. */
 static void fmt_pct(char *buf, size_t len, double x)
 {
 	if (isinf(x))
 		snprintf(buf, len, "%s", x > 0 ? "+inf" : "-inf");
+	else if (isnan(x))
+		snprintf(buf, len, "?");
+	else if (fabs(x) >= 1e3)
+		snprintf(buf, len, "%+.2e%%", 100 * x);
 	else
 		snprintf(buf, len, "%+.2f%%", 100 * x);
 }
@@ -349,9 +769,11 @@ static void fmt_p(char *buf, size_t len, const struct rb_cmp_row *row)
 static void fmt_verdict(char *buf, size_t len, const struct rb_cmp_row *row)
 {
 	if (row->verdict == RB_TOO_NOISY && row->reps_needed > 0)
-		snprintf(buf, len, "too noisy (needs ~%ld reps)", row->reps_needed);
+		snprintf(buf, len, "too noisy (needs ~%ld reps)%s", row->reps_needed,
+			 row->calibration ? " (calibration)" : "");
 	else
-		snprintf(buf, len, "%s", rb_verdict_name(row->verdict));
+		snprintf(buf, len, "%s%s", rb_verdict_name(row->verdict),
+			 row->calibration ? " (calibration)" : "");
 }
 
 static const char *corr_name(enum rb_correction c)
@@ -383,6 +805,46 @@ static void print_header_lines(const struct rb_cmp_result *r, FILE *out, const c
 			r->opts.metric == GB_CPU_TIME ? "cpu_time" : "real_time", 100 * r->threshold,
 			r->opts.alpha, corr_name(r->opts.correction), r->nrows,
 			100 * (1 - r->opts.alpha), r->a->machine_key);
+	if (r->ratio_mode) {
+		fprintf(out, "%scomparison: within-run ratios NUMERATOR / DENOMINATOR (rows paired by "
+			"run and repetition), baseline's ratio against the contender's: a host "
+			"factor cancels\n", pre);
+	} else if (r->normalised) {
+		char g[2][160];
+
+		for (int i = 0; i < 2; i++) {
+			const struct rb_host_factor *h = &r->hf[i];
+
+			if (r->opts.hf_mode == RB_HF_FIXED)
+				snprintf(g[i], sizeof(g[i]), "%.4f (given)", h->factor);
+			else if (h->borrowed)
+				snprintf(g[i], sizeof(g[i]), "%.4f (no calibration cell of its own: "
+					 "the other class's)", h->factor);
+			else
+				snprintf(g[i], sizeof(g[i]), "%.4f (median of %zu calibration cells, "
+					 "%.3f to %.3f)", h->factor, h->n, h->lo, h->hi);
+		}
+		fprintf(out, "%shost factor (contender / baseline): single-threaded %s; "
+			"multi-threaded %s\n", pre, g[0], g[1]);
+		fprintf(out, "%scomparison: absolute times NORMALISED by the host factor (contender "
+			"times divided by it; Contender column shows normalised medians)\n", pre);
+	} else if (!r->instructions) {
+		fprintf(out, "%scomparison: absolute times, not normalised (%s)\n", pre,
+			r->opts.hf_mode == RB_HF_NONE ? "--host-factor=none" :
+			"no calibration cells in both files");
+	}
+}
+
+static void print_summary(const struct rb_cmp_result *r, FILE *out)
+{
+	size_t with = r->counts[RB_REGRESSION] + r->counts[RB_IMPROVEMENT] + r->counts[RB_NO_CHANGE];
+
+	fprintf(out, "\n%zu compared: %zu regression(s), %zu improvement(s), %zu no change, "
+		"%zu too noisy\n", r->nrows, r->counts[RB_REGRESSION], r->counts[RB_IMPROVEMENT],
+		r->counts[RB_NO_CHANGE], r->counts[RB_TOO_NOISY]);
+	fprintf(out, "verdicts: %zu of %zu %s got one (%.0f%%)%s\n", with, r->nrows,
+		r->ratio_mode ? "ratios" : "benchmarks", r->nrows ? 100.0 * (double)with /
+		(double)r->nrows : 0.0, r->not_comparable ? "; more not comparable here (notes)" : "");
 }
 
 static void print_text(const struct rb_cmp_result *r, FILE *out)
@@ -416,9 +878,7 @@ static void print_text(const struct rb_cmp_result *r, FILE *out)
 		fprintf(out, "%-*.*s %12s %12s %9s %20s %8s %9s  %s\n", w, w, row->name, va, vb, ch,
 			row->deterministic ? "(exact)" : ci, pv, n, vd);
 	}
-	fprintf(out, "\n%zu compared: %zu regression(s), %zu improvement(s), %zu no change, "
-		"%zu too noisy\n", r->nrows, r->counts[RB_REGRESSION], r->counts[RB_IMPROVEMENT],
-		r->counts[RB_NO_CHANGE], r->counts[RB_TOO_NOISY]);
+	print_summary(r, out);
 	for (size_t i = 0; i < r->nnotes; i++)
 		fprintf(out, "note: %s\n", r->notes[i]);
 }
@@ -463,9 +923,7 @@ static void print_markdown(const struct rb_cmp_result *r, FILE *out)
 				row->verdict == RB_REGRESSION ? "**" : "", vd,
 				row->verdict == RB_REGRESSION ? "**" : "");
 	}
-	fprintf(out, "\n%zu compared: %zu regression(s), %zu improvement(s), %zu no change, "
-		"%zu too noisy\n", r->nrows, r->counts[RB_REGRESSION], r->counts[RB_IMPROVEMENT],
-		r->counts[RB_NO_CHANGE], r->counts[RB_TOO_NOISY]);
+	print_summary(r, out);
 	for (size_t i = 0; i < r->nnotes; i++) {
 		fputs("\n> note: ", out);
 		md_escape(out, r->notes[i]);
@@ -494,6 +952,24 @@ static void print_json(const struct rb_cmp_result *r, FILE *out)
 	json_object_set_new(root, "correction", json_string(corr_name(r->opts.correction)));
 	json_object_set_new(root, "interval", json_string("exact Moses interval of the "
 				"Hodges-Lehmann shift of log values"));
+	json_object_set_new(root, "comparison", json_string(r->ratio_mode ? "within-run ratios" :
+				r->normalised ? "absolute, normalised by the host factor" :
+				"absolute"));
+	if (r->normalised) {
+		json_t *hf = json_object();
+
+		for (int g = 0; g < 2; g++) {
+			json_t *h = json_object();
+
+			json_object_set_new(h, "factor", json_real(r->hf[g].factor));
+			json_object_set_new(h, "calibration_min", json_real(r->hf[g].lo));
+			json_object_set_new(h, "calibration_max", json_real(r->hf[g].hi));
+			json_object_set_new(h, "calibration_cells", json_integer((json_int_t)r->hf[g].n));
+			json_object_set_new(h, "borrowed", json_boolean(r->hf[g].borrowed));
+			json_object_set_new(hf, g ? "multi_threaded" : "single_threaded", h);
+		}
+		json_object_set_new(root, "host_factor", hf);
+	}
 	for (size_t i = 0; i < r->nrows; i++) {
 		const struct rb_cmp_row *row = &r->rows[i];
 		json_t *o = json_object();
@@ -508,6 +984,8 @@ static void print_json(const struct rb_cmp_result *r, FILE *out)
 		json_object_set_new(o, "p_adjusted", num_or_null(row->p_adj));
 		json_object_set_new(o, "p_exact", json_boolean(row->exact_p));
 		json_object_set_new(o, "deterministic", json_boolean(row->deterministic));
+		json_object_set_new(o, "calibration", json_boolean(row->calibration));
+		json_object_set_new(o, "change_raw", num_or_null(row->raw_change));
 		json_object_set_new(o, "n_baseline", json_integer((json_int_t)row->na));
 		json_object_set_new(o, "n_contender", json_integer((json_int_t)row->nb));
 		json_object_set_new(o, "verdict", json_string(row->verdict == RB_REGRESSION ?
@@ -526,6 +1004,9 @@ static void print_json(const struct rb_cmp_result *r, FILE *out)
 	json_object_set_new(sum, "improvements", json_integer((json_int_t)r->counts[RB_IMPROVEMENT]));
 	json_object_set_new(sum, "no_change", json_integer((json_int_t)r->counts[RB_NO_CHANGE]));
 	json_object_set_new(sum, "too_noisy", json_integer((json_int_t)r->counts[RB_TOO_NOISY]));
+	json_object_set_new(sum, "with_verdict", json_integer((json_int_t)(r->counts[RB_REGRESSION] +
+				r->counts[RB_IMPROVEMENT] + r->counts[RB_NO_CHANGE])));
+	json_object_set_new(sum, "not_comparable", json_integer((json_int_t)r->not_comparable));
 	json_object_set_new(root, "summary", sum);
 	json_object_set_new(root, "exit_code", json_integer(r->exit_code));
 	json_dumpf(root, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);

@@ -729,3 +729,9 @@ int gb_read_file(const char *path, enum gb_metric metric, struct gb_file *f, cha
 {
 	return read_root(f, gb_load_json(path, err), path, metric, err);
 }
+
+int gb_read_json(json_t *root, const char *label, enum gb_metric metric, struct gb_file *f,
+		 char err[GB_ERR_LEN])
+{
+	return read_root(f, json_incref(root), label, metric, err);
+}

@@ -50,6 +50,9 @@ int gb_read_file(const char *path, enum gb_metric metric, struct gb_file *f, cha
 int gb_read_buffer(const char *buf, size_t len, const char *label, enum gb_metric metric,
 		   struct gb_file *f, char err[GB_ERR_LEN]);
 void gb_free(struct gb_file *f);
+/* The same, from a document (a new reference is taken; gb_free drops it). */
+int gb_read_json(json_t *root, const char *label, enum gb_metric metric, struct gb_file *f,
+		 char err[GB_ERR_LEN]);
 /*
  * The one JSON loader of every tool that reads Google Benchmark output
  * (refbench-compare, refbench-plotdata): the file as a jansson document, with
