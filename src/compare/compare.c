@@ -122,10 +122,14 @@ static int analyse_logs(struct rb_cmp_row *row, const double *la, size_t na, con
 	return 0;
 }
 
-/* @logh: the log host factor the contender's values are divided by. */
+/*
+ * @hf: the host factor the contender's values are divided by, or NULL; its
+ * own interval widens the row's (root sum of squares of the two half-widths).
+ */
 static int analyse(struct rb_cmp_row *row, const struct gb_bench *ba, const struct gb_bench *bb,
-		   double alpha, double logh)
+		   double alpha, const struct rb_host_factor *hf)
 {
+	double logh = hf ? log(hf->factor) : 0;
 	double *la, *lb;
 	int rc;
 
@@ -145,6 +149,12 @@ static int analyse(struct rb_cmp_row *row, const struct gb_bench *ba, const stru
 	rc = !la || !lb ? -1 : analyse_logs(row, la, ba->n, lb, bb->n, alpha);
 	free(la);
 	free(lb);
+	if (hf) {
+		double e = log1p(row->change), up = logh - log(hf->ci_lo), dn = log(hf->ci_hi) - logh;
+
+		row->lo = expm1(e - hypot(e - log1p(row->lo), dn));
+		row->hi = expm1(e + hypot(log1p(row->hi) - e, up));
+	}
 	row->raw_change = expm1(log1p(row->change) + logh);
 	return rc;
 }
@@ -404,38 +414,41 @@ static int ratio_rows(const struct gb_file *a, const struct gb_file *b,
 }
 
 /*
- * The host factor per thread class: the median, over the calibration cells
- * (whatever --filter and --cells select), of each cell's Hodges-Lehmann
- * ratio contender/baseline. Fills r->hf; returns 2 on error.
+ * The host factor per thread class, from the calibration cells (whatever
+ * --filter and --cells select): each cell's log values centred on its
+ * baseline median, pooled, and the Hodges-Lehmann shift of the pooled
+ * contender against the pooled baseline with its Moses interval. It is
+ * applied only when that interval excludes 1: a factor the calibration cells
+ * cannot tell from 1 would only add their noise to every verdict.
  */
 static int host_factor(const struct gb_file *a, const struct gb_file *b,
 		       const struct rb_cmp_opts *o, struct rb_cmp_result *r, char err[GB_ERR_LEN])
 {
-	double *sh[2];
-	size_t n[2] = { 0, 0 };
+	double *pa[2] = { NULL, NULL }, *pb[2] = { NULL, NULL }, *own[2] = { NULL, NULL };
+	size_t na[2] = { 0, 0 }, nbb[2] = { 0, 0 }, n[2] = { 0, 0 }, cap[2] = { 0, 0 }, capb[2] = { 0, 0 };
 	regex_t re;
+	int rc = 2;
 
 	if (o->hf_mode == RB_HF_FIXED) {
 		for (int g = 0; g < 2; g++)
 			r->hf[g] = (struct rb_host_factor){ .factor = o->hf_value, .lo = o->hf_value,
-							     .hi = o->hf_value, .set = 1 };
+							     .hi = o->hf_value, .ci_lo = o->hf_value,
+							     .ci_hi = o->hf_value, .set = 1,
+							     .applied = 1 };
 		r->normalised = 1;
 		return 0;
 	}
 	if (compile(&re, "--calibration", o->calibration ? o->calibration : RB_DEFAULT_CALIBRATION,
 		    err))
 		return 2;
-	sh[0] = malloc((a->nb + 1) * sizeof(double));
-	sh[1] = malloc((a->nb + 1) * sizeof(double));
-	if (!sh[0] || !sh[1]) {
-		free(sh[0]);
-		free(sh[1]);
-		regfree(&re);
-		return failf(err, "out of memory");
+	for (int g = 0; g < 2; g++) {
+		own[g] = malloc((a->nb + 1) * sizeof(double));
+		if (!own[g])
+			goto oom;
 	}
 	for (size_t i = 0; i < a->nb; i++) {
 		const struct gb_bench *ba = &a->b[i], *bb;
-		double *la, *lb, shift, lo, hi;
+		double *la, *lb, shift, lo, hi, med;
 		int g;
 
 		if (regexec(&re, ba->name, 0, NULL, 0))
@@ -443,27 +456,51 @@ static int host_factor(const struct gb_file *a, const struct gb_file *b,
 		bb = gb_find(b, ba->name);
 		if (!bb || ba->errors || bb->errors || !ba->n || !bb->n)
 			continue;
+		g = ba->threads > 1;
 		la = logs_of(ba->v, ba->n, 0);
 		lb = logs_of(bb->v, bb->n, 0);
 		if (!la || !lb || rb_hodges_lehmann(la, ba->n, lb, bb->n, o->alpha, &shift, &lo, &hi)) {
 			free(la);
 			free(lb);
-			continue;
+			goto oom;
 		}
+		own[g][n[g]++] = shift;
+		med = rb_median(la, ba->n);
+		while (na[g] + ba->n > cap[g] || nbb[g] + bb->n > capb[g]) {
+			double *x;
+
+			cap[g] = 2 * (cap[g] + ba->n);
+			capb[g] = 2 * (capb[g] + bb->n);
+			x = realloc(pa[g], cap[g] * sizeof(*x));
+			if (x)
+				pa[g] = x;
+			x = x ? realloc(pb[g], capb[g] * sizeof(*x)) : NULL;
+			if (!x) {
+				free(la);
+				free(lb);
+				goto oom;
+			}
+			pb[g] = x;
+		}
+		for (size_t j = 0; j < ba->n; j++)
+			pa[g][na[g]++] = la[j] - med;
+		for (size_t j = 0; j < bb->n; j++)
+			pb[g][nbb[g]++] = lb[j] - med;
 		free(la);
 		free(lb);
-		g = ba->threads > 1;
-		sh[g][n[g]++] = shift;
 	}
-	regfree(&re);
 	for (int g = 0; g < 2; g++) {
+		double shift, lo, hi;
+
 		if (!n[g])
 			continue;
-		qsort(sh[g], n[g], sizeof(double), cmp_dbl);
+		if (rb_hodges_lehmann(pa[g], na[g], pb[g], nbb[g], o->alpha, &shift, &lo, &hi))
+			goto oom;
+		qsort(own[g], n[g], sizeof(double), cmp_dbl);
 		r->hf[g] = (struct rb_host_factor){
-			.factor = exp(n[g] % 2 ? sh[g][n[g] / 2] :
-				      (sh[g][n[g] / 2 - 1] + sh[g][n[g] / 2]) / 2),
-			.lo = exp(sh[g][0]), .hi = exp(sh[g][n[g] - 1]), .n = n[g], .set = 1,
+			.factor = exp(shift), .ci_lo = exp(lo), .ci_hi = exp(hi),
+			.lo = exp(own[g][0]), .hi = exp(own[g][n[g] - 1]), .n = n[g], .set = 1,
+			.applied = lo > 0 || hi < 0,
 		};
 	}
 	for (int g = 0; g < 2; g++)
@@ -471,10 +508,20 @@ static int host_factor(const struct gb_file *a, const struct gb_file *b,
 			r->hf[g] = r->hf[!g];
 			r->hf[g].borrowed = 1;
 		}
-	r->normalised = r->hf[0].set;
-	free(sh[0]);
-	free(sh[1]);
-	return 0;
+	r->calibrated = r->hf[0].set;
+	r->normalised = r->hf[0].applied || r->hf[1].applied;
+	rc = 0;
+	goto out;
+oom:
+	failf(err, "out of memory");
+out:
+	regfree(&re);
+	for (int g = 0; g < 2; g++) {
+		free(pa[g]);
+		free(pb[g]);
+		free(own[g]);
+	}
+	return rc;
 }
 
 /*
@@ -604,7 +651,7 @@ int rb_compare(const struct gb_file *a, const struct gb_file *b, const struct rb
 		}
 		{
 			regex_t cre;
-			int use_cre = r->normalised && o->hf_mode == RB_HF_AUTO &&
+			int use_cre = r->calibrated && o->hf_mode == RB_HF_AUTO &&
 				      !compile(&cre, "--calibration", o->calibration ?
 					       o->calibration : RB_DEFAULT_CALIBRATION, err);
 
@@ -638,7 +685,7 @@ int rb_compare(const struct gb_file *a, const struct gb_file *b, const struct rb
 				row->deterministic = r->instructions;
 				row->calibration = use_cre && !regexec(&cre, ba->name, 0, NULL, 0);
 				if (analyse(row, ba, bb, o->alpha,
-					    r->normalised ? log(r->hf[g].factor) : 0)) {
+					    r->hf[g].applied ? &r->hf[g] : NULL)) {
 					if (use_cre)
 						regfree(&cre);
 					failf(err, "out of memory");
@@ -671,7 +718,7 @@ int rb_compare(const struct gb_file *a, const struct gb_file *b, const struct rb
 		      " (check --filter and --cells)" : r->ratio_mode ? " (check --ratio)" : "");
 		goto out;
 	}
-	if (!r->ratio_mode && !r->instructions && !r->normalised && o->hf_mode == RB_HF_AUTO &&
+	if (!r->ratio_mode && !r->instructions && !r->calibrated && o->hf_mode == RB_HF_AUTO &&
 	    host_differs(r, err))
 		goto out;
 
@@ -691,9 +738,10 @@ int rb_compare(const struct gb_file *a, const struct gb_file *b, const struct rb
 		r->counts[r->rows[i].verdict]++;
 	}
 	free(p);
-	if (r->normalised && o->hf_mode == RB_HF_AUTO)
+	if (r->calibrated && o->hf_mode == RB_HF_AUTO)
 		for (int g = 0; g < 2; g++)
-			if (r->hf[g].n && r->hf[g].hi / r->hf[g].lo > 1 + 4 * r->threshold)
+			if (r->hf[g].n && !r->hf[g].borrowed &&
+			    r->hf[g].hi / r->hf[g].lo > 1 + 4 * r->threshold)
 				note(r, "the %s calibration cells disagree (ratios %.3f to %.3f): the "
 				     "host factor is uncertain; prefer --ratio or compare-commits",
 				     g ? "multi-threaded" : "single-threaded", r->hf[g].lo, r->hf[g].hi);
@@ -809,25 +857,30 @@ static void print_header_lines(const struct rb_cmp_result *r, FILE *out, const c
 		fprintf(out, "%scomparison: within-run ratios NUMERATOR / DENOMINATOR (rows paired by "
 			"run and repetition), baseline's ratio against the contender's: a host "
 			"factor cancels\n", pre);
-	} else if (r->normalised) {
-		char g[2][160];
-
+	} else if (r->calibrated || r->normalised) {
 		for (int i = 0; i < 2; i++) {
 			const struct rb_host_factor *h = &r->hf[i];
+			const char *cls = i ? "multi-threaded" : "single-threaded";
 
 			if (r->opts.hf_mode == RB_HF_FIXED)
-				snprintf(g[i], sizeof(g[i]), "%.4f (given)", h->factor);
+				fprintf(out, "%shost factor (contender / baseline), %s: %.4f (given)\n",
+					pre, cls, h->factor);
 			else if (h->borrowed)
-				snprintf(g[i], sizeof(g[i]), "%.4f (no calibration cell of its own: "
-					 "the other class's)", h->factor);
+				fprintf(out, "%shost factor, %s: the %s one (no calibration cell of its "
+					"own)\n", pre, cls, i ? "single-threaded" : "multi-threaded");
 			else
-				snprintf(g[i], sizeof(g[i]), "%.4f (median of %zu calibration cells, "
-					 "%.3f to %.3f)", h->factor, h->n, h->lo, h->hi);
+				fprintf(out, "%shost factor (contender / baseline), %s: %.4f [%.4f, %.4f] "
+					"from %zu calibration cells (own ratios %.3f to %.3f): %s\n", pre,
+					cls, h->factor, h->ci_lo, h->ci_hi, h->n, h->lo, h->hi,
+					h->applied ? "APPLIED" : "not applied (its interval holds 1)");
 		}
-		fprintf(out, "%shost factor (contender / baseline): single-threaded %s; "
-			"multi-threaded %s\n", pre, g[0], g[1]);
-		fprintf(out, "%scomparison: absolute times NORMALISED by the host factor (contender "
-			"times divided by it; Contender column shows normalised medians)\n", pre);
+		if (r->normalised)
+			fprintf(out, "%scomparison: absolute times NORMALISED by the host factor "
+				"(contender divided by it; Contender column normalised; intervals "
+				"include the factor's)\n", pre);
+		else
+			fprintf(out, "%scomparison: absolute times, not normalised (the calibration "
+				"cells show no host factor)\n", pre);
 	} else if (!r->instructions) {
 		fprintf(out, "%scomparison: absolute times, not normalised (%s)\n", pre,
 			r->opts.hf_mode == RB_HF_NONE ? "--host-factor=none" :
@@ -847,16 +900,28 @@ static void print_summary(const struct rb_cmp_result *r, FILE *out)
 		(double)r->nrows : 0.0, r->not_comparable ? "; more not comparable here (notes)" : "");
 }
 
+/* @name in at most @w (< 160) characters: its start, "...", its end (the end tells cells apart). */
+static const char *shorten(const char *name, int w, char buf[160])
+{
+	size_t len = strlen(name), head;
+
+	if ((int)len <= w)
+		return name;
+	head = (size_t)w / 3;
+	snprintf(buf, 160, "%.*s...%s", (int)head, name, name + len - ((size_t)w - head - 3));
+	return buf;
+}
+
 static void print_text(const struct rb_cmp_result *r, FILE *out)
 {
 	int w = 9;
-	char va[32], vb[32], ch[24], lo[24], hi[24], pv[16], vd[64], ci[56], n[32];
+	char va[32], vb[32], ch[24], lo[24], hi[24], pv[16], vd[64], ci[56], n[32], nm[160];
 
 	for (size_t i = 0; i < r->nrows; i++)
 		if ((int)strlen(r->rows[i].name) > w)
 			w = (int)strlen(r->rows[i].name);
-	if (w > 70)
-		w = 70;
+	if (w > 90)
+		w = 90;
 	print_header_lines(r, out, "");
 	fprintf(out, "\n%-*s %12s %12s %9s %20s %8s %9s  %s\n", w, "Benchmark", "Baseline",
 		"Contender", "Change", "Interval", "p(adj)", "n", "Verdict");
@@ -875,8 +940,8 @@ static void print_text(const struct rb_cmp_result *r, FILE *out)
 		fmt_p(pv, sizeof(pv), row);
 		fmt_verdict(vd, sizeof(vd), row);
 		snprintf(n, sizeof(n), "%zu/%zu", row->na, row->nb);
-		fprintf(out, "%-*.*s %12s %12s %9s %20s %8s %9s  %s\n", w, w, row->name, va, vb, ch,
-			row->deterministic ? "(exact)" : ci, pv, n, vd);
+		fprintf(out, "%-*s %12s %12s %9s %20s %8s %9s  %s\n", w, shorten(row->name, w, nm),
+			va, vb, ch, row->deterministic ? "(exact)" : ci, pv, n, vd);
 	}
 	print_summary(r, out);
 	for (size_t i = 0; i < r->nnotes; i++)
@@ -955,13 +1020,16 @@ static void print_json(const struct rb_cmp_result *r, FILE *out)
 	json_object_set_new(root, "comparison", json_string(r->ratio_mode ? "within-run ratios" :
 				r->normalised ? "absolute, normalised by the host factor" :
 				"absolute"));
-	if (r->normalised) {
+	if (r->calibrated || r->normalised) {
 		json_t *hf = json_object();
 
 		for (int g = 0; g < 2; g++) {
 			json_t *h = json_object();
 
 			json_object_set_new(h, "factor", json_real(r->hf[g].factor));
+			json_object_set_new(h, "interval_low", json_real(r->hf[g].ci_lo));
+			json_object_set_new(h, "interval_high", json_real(r->hf[g].ci_hi));
+			json_object_set_new(h, "applied", json_boolean(r->hf[g].applied));
 			json_object_set_new(h, "calibration_min", json_real(r->hf[g].lo));
 			json_object_set_new(h, "calibration_max", json_real(r->hf[g].hi));
 			json_object_set_new(h, "calibration_cells", json_integer((json_int_t)r->hf[g].n));

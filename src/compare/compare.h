@@ -68,11 +68,13 @@ struct rb_cmp_row {
 
 /* Per thread class: [0] single-threaded cells, [1] multi-threaded cells. */
 struct rb_host_factor {
-	double factor;		/* contender / baseline; 1 when not normalised */
-	double lo, hi;		/* the calibration cells' smallest and largest ratio */
-	size_t n;		/* calibration cells it comes from (0: fixed or borrowed) */
+	double factor;		/* contender / baseline, estimated (1 if no calibration cell) */
+	double ci_lo, ci_hi;	/* its 1 - alpha interval (Moses, pooled calibration cells) */
+	double lo, hi;		/* the calibration cells' smallest and largest own ratio */
+	size_t n;		/* calibration cells it comes from */
 	int borrowed;		/* taken from the other thread class (none of its own) */
-	int set;
+	int set;		/* estimated (or given) */
+	int applied;		/* the contender was divided by it: its interval excludes 1 */
 };
 
 struct rb_cmp_result {
@@ -86,6 +88,7 @@ struct rb_cmp_result {
 	size_t nnotes;
 	size_t counts[4];	/* per verdict */
 	int ratio_mode;		/* rows are within-run ratios */
+	int calibrated;		/* both files have calibration cells (a factor was estimated) */
 	int normalised;		/* absolute times divided by a host factor */
 	struct rb_host_factor hf[2];
 	size_t not_comparable;	/* the same error on both sides */

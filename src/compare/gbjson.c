@@ -585,6 +585,10 @@ char *gb_nonfinite_to_null(const char *in, size_t len, size_t *count, size_t *ou
 			*o++ = *in++;
 			continue;
 		}
+		if (*in != 'N' && *in != 'n' && *in != 'I' && *in != 'i' && *in != '-') {
+			*o++ = *in++;
+			continue;
+		}
 		for (t = 0; t < sizeof(tokens) / sizeof(tokens[0]); t++) {
 			size_t n = strlen(tokens[t]);
 
