@@ -638,6 +638,14 @@ static json_t *load_buffer(const char *buf, size_t len, const char *label, char 
 		fail(err, label, "empty file");
 		return NULL;
 	}
+	if (!memmem(buf, len, "NaN", 3) && !memmem(buf, len, "nan", 3) &&
+	    !memmem(buf, len, "Inf", 3) && !memmem(buf, len, "inf", 3)) {
+		/* Nothing to replace: no copy (memory stays a small multiple of the file). */
+		root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &je);
+		if (!root)
+			parse_error(label, &je, err);
+		return root;
+	}
 	clean = gb_nonfinite_to_null(buf, len, &nonfinite, &clean_len);
 	if (!clean) {
 		fail(err, label, "out of memory");
