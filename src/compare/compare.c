@@ -417,9 +417,10 @@ static int ratio_rows(const struct gb_file *a, const struct gb_file *b,
  * The host factor per thread class, from the calibration cells (whatever
  * --filter and --cells select): each cell's log values centred on its
  * baseline median, pooled, and the Hodges-Lehmann shift of the pooled
- * contender against the pooled baseline with its Moses interval. It is
- * applied only when that interval excludes 1: a factor the calibration cells
- * cannot tell from 1 would only add their noise to every verdict.
+ * contender against the pooled baseline with its Moses interval, widened to
+ * the cells' own ratios. It is applied only when that interval lies beyond
+ * the threshold: a factor the calibration cells cannot tell from "no host
+ * change" would only add their noise (and their load) to every verdict.
  */
 static int host_factor(const struct gb_file *a, const struct gb_file *b,
 		       const struct rb_cmp_opts *o, struct rb_cmp_result *r, char err[GB_ERR_LEN])
@@ -497,10 +498,21 @@ static int host_factor(const struct gb_file *a, const struct gb_file *b,
 		if (rb_hodges_lehmann(pa[g], na[g], pb[g], nbb[g], o->alpha, &shift, &lo, &hi))
 			goto oom;
 		qsort(own[g], n[g], sizeof(double), cmp_dbl);
+		/*
+		 * What the factor says of another cell: the pooled interval, widened to
+		 * the calibration cells' own ratios (their spread is how much a host
+		 * effect differs from cell to cell: under load, a loop and a
+		 * memory-bound cell do not slow alike).
+		 */
+		if (own[g][0] < lo)
+			lo = own[g][0];
+		if (own[g][n[g] - 1] > hi)
+			hi = own[g][n[g] - 1];
 		r->hf[g] = (struct rb_host_factor){
 			.factor = exp(shift), .ci_lo = exp(lo), .ci_hi = exp(hi),
 			.lo = exp(own[g][0]), .hi = exp(own[g][n[g] - 1]), .n = n[g], .set = 1,
-			.applied = lo > 0 || hi < 0,
+			/* applied only for a host difference beyond the minimum effect */
+			.applied = lo > log1p(r->threshold) || hi < -log1p(r->threshold),
 		};
 	}
 	for (int g = 0; g < 2; g++)
@@ -561,7 +573,7 @@ int rb_compare(const struct gb_file *a, const struct gb_file *b, const struct rb
 {
 	size_t only_a = 0, only_b = 0, errs = 0, k = 0, nc_missing = 0, same_err = 0;
 	const char *first_a = NULL, *first_b = NULL, *first_nc = NULL, *first_same = NULL;
-	const char *first_same_msg = NULL, *first_err = NULL;
+	const char *first_same_msg = NULL, *first_err = NULL, *first_err_msg = NULL;
 	struct selection sel = { 0 };
 	double *p;
 	int rc = 2;
@@ -673,8 +685,11 @@ int rb_compare(const struct gb_file *a, const struct gb_file *b, const struct rb
 				if (ba->errors || bb->errors || !ba->n || !bb->n) {
 					const struct gb_bench *e = ba->errors ? ba : bb;
 
-					if (!errs++)
+					if (!errs++) {
 						first_err = ba->name;
+						first_err_msg = e->error ? e->error :
+								"(no repetitions)";
+					}
 					if (errs <= 20)
 						note(r, "%s: skipped, %s has an error row: %s", ba->name,
 						     e == ba ? a->path : b->path,
@@ -709,7 +724,8 @@ int rb_compare(const struct gb_file *a, const struct gb_file *b, const struct rb
 		}
 		if (errs && !o->allow_missing) {
 			failf(err, "%zu benchmark(s) have error rows on one side or different errors "
-			      "(first: %s) (--allow-missing compares the others)", errs, first_err);
+			      "(first: %s: %s) (--allow-missing compares the others)", errs, first_err,
+			      first_err_msg);
 			goto out;
 		}
 	}
@@ -872,7 +888,7 @@ static void print_header_lines(const struct rb_cmp_result *r, FILE *out, const c
 				fprintf(out, "%shost factor (contender / baseline), %s: %.4f [%.4f, %.4f] "
 					"from %zu calibration cells (own ratios %.3f to %.3f): %s\n", pre,
 					cls, h->factor, h->ci_lo, h->ci_hi, h->n, h->lo, h->hi,
-					h->applied ? "APPLIED" : "not applied (its interval holds 1)");
+					h->applied ? "APPLIED" : "not applied (its interval reaches within the threshold)");
 		}
 		if (r->normalised)
 			fprintf(out, "%scomparison: absolute times NORMALISED by the host factor "
