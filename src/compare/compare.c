@@ -515,12 +515,28 @@ static int host_factor(const struct gb_file *a, const struct gb_file *b,
 			.applied = lo > log1p(r->threshold) || hi < -log1p(r->threshold),
 		};
 	}
-	for (int g = 0; g < 2; g++)
-		if (!r->hf[g].set && r->hf[!g].set) {
-			r->hf[g] = r->hf[!g];
+	/*
+	 * A class without calibration cells, or with too few repetitions for any
+	 * interval (one 3-repetition pingpong cell), takes the other class's factor.
+	 */
+	for (int g = 0; g < 2; g++) {
+		int useless = !r->hf[g].set || !isfinite(log(r->hf[g].ci_lo)) ||
+			      !isfinite(log(r->hf[g].ci_hi));
+		const struct rb_host_factor *other = &r->hf[!g];
+
+		if (useless && other->set && isfinite(log(other->ci_lo)) &&
+		    isfinite(log(other->ci_hi)) && !other->borrowed) {
+			size_t own_n = r->hf[g].n;
+
+			r->hf[g] = *other;
 			r->hf[g].borrowed = 1;
+			if (own_n)
+				note(r, "the %s calibration cells (%zu) are too few for an interval: "
+				     "the %s factor is used", g ? "multi-threaded" : "single-threaded",
+				     own_n, g ? "single-threaded" : "multi-threaded");
 		}
-	r->calibrated = r->hf[0].set;
+	}
+	r->calibrated = r->hf[0].set || r->hf[1].set;
 	r->normalised = r->hf[0].applied || r->hf[1].applied;
 	rc = 0;
 	goto out;
@@ -882,8 +898,10 @@ static void print_header_lines(const struct rb_cmp_result *r, FILE *out, const c
 				fprintf(out, "%shost factor (contender / baseline), %s: %.4f (given)\n",
 					pre, cls, h->factor);
 			else if (h->borrowed)
-				fprintf(out, "%shost factor, %s: the %s one (no calibration cell of its "
-					"own)\n", pre, cls, i ? "single-threaded" : "multi-threaded");
+				fprintf(out, "%shost factor, %s: the %s one, %.4f (no usable calibration "
+					"cell of its own): %s\n", pre, cls,
+					i ? "single-threaded" : "multi-threaded", h->factor,
+					h->applied ? "APPLIED" : "not applied");
 			else
 				fprintf(out, "%shost factor (contender / baseline), %s: %.4f [%.4f, %.4f] "
 					"from %zu calibration cells (own ratios %.3f to %.3f): %s\n", pre,
