@@ -136,6 +136,23 @@ for base in "$SRC"/baselines/*/matrix-quick.json; do
   break
 done
 
+echo "-- the stored quick-matrix baseline on a host 18% slower (issue 15's case)"
+for base in "$SRC"/baselines/*/matrix-quick.json; do
+  [ -e "$base" ] || continue
+  jq '(.benchmarks[] | select(.refbench_run != null) | .refbench_run) |= (. + 10) |
+      (.benchmarks[] | select(.real_time != null and (.error_occurred | not))) |=
+        (.real_time *= 1.18 | .cpu_time *= 1.18)' "$base" > "$T/mq118.json"
+  expect 0 "matrix baseline x1.18: no regression, both thread classes normalised" \
+    "$C" --format=json "$base" "$T/mq118.json"
+  [ "$(js .summary.regressions)" = 0 ] || bad "matrix x1.18: $(js .summary.regressions) regressions"
+  [ "$(js '.host_factor.single_threaded.applied and .host_factor.multi_threaded.applied')" = true ] ||
+    bad "matrix x1.18: the host factor is not applied to both classes"
+  jq '.benchmarks |= map(select(.run_name | test("^(harness/native|calib)/") | not))' "$base" > "$T/mq-nc.json"
+  jq '.benchmarks |= map(select(.run_name | test("^(harness/native|calib)/") | not))' "$T/mq118.json" > "$T/mq118-nc.json"
+  expect 2 "matrix baseline x1.18 without calibration cells: host differs" "$C" "$T/mq-nc.json" "$T/mq118-nc.json"
+  break
+done
+
 echo "-- huge values (issue 17 item 7)"
 huge() {  # huge FILE VALUE
   printf '{"context": {"machine_key": "k"}, "benchmarks": [' > "$1"
