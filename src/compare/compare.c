@@ -286,10 +286,12 @@ static void effective_reps(const struct gb_bench *b, long *rep)
 
 /*
  * One file's within-run ratios num/den as logs: each numerator row paired
- * with the denominator row of the same run and repetition (the same process),
- * so whatever scales the whole process (the host, its clock) cancels.
+ * with the denominator row of the same run and repetition (one process, or
+ * for refbench-matrix one matrix run: a process per cell, in one time
+ * window), so whatever scales the whole run (the host, its clock) cancels.
  */
-static double *ratio_logs(const struct gb_bench *num, const struct gb_bench *den, size_t *n)
+static double *ratio_logs(const struct gb_bench *num, const struct gb_bench *den,
+			  const unsigned *run_of, size_t *n)
 {
 	long *rn = malloc((num->n + 1) * sizeof(*rn)), *rd = malloc((den->n + 1) * sizeof(*rd));
 	double *l = malloc((num->n + 1) * sizeof(*l));
@@ -305,7 +307,7 @@ static double *ratio_logs(const struct gb_bench *num, const struct gb_bench *den
 	effective_reps(den, rd);
 	for (size_t i = 0; i < num->n; i++)
 		for (size_t j = 0; j < den->n; j++)
-			if (num->run[i] == den->run[j] && rn[i] == rd[j]) {
+			if (run_of[num->run[i]] == run_of[den->run[j]] && rn[i] == rd[j]) {
 				l[(*n)++] = log(num->v[i]) - log(den->v[j]);
 				break;
 			}
@@ -314,19 +316,51 @@ static double *ratio_logs(const struct gb_bench *num, const struct gb_bench *den
 	return l;
 }
 
+/* Per run of @f, the first run with the same label once its matrix cell is left out. */
+static unsigned *pair_runs(const struct gb_file *f)
+{
+	unsigned *m = malloc((f->nruns + 1) * sizeof(*m));
+	size_t *len = malloc((f->nruns + 1) * sizeof(*len));
+
+	if (!m || !len) {
+		free(m);
+		free(len);
+		return NULL;
+	}
+	for (size_t i = 0; i < f->nruns; i++) {
+		const char *c = strstr(f->runs[i], "cell ");
+
+		len[i] = c ? (size_t)(c - f->runs[i]) : strlen(f->runs[i]);
+		m[i] = (unsigned)i;
+		for (size_t j = 0; j < i; j++)
+			if (len[j] == len[i] && !strncmp(f->runs[j], f->runs[i], len[i])) {
+				m[i] = m[j];
+				break;
+			}
+	}
+	free(len);
+	return m;
+}
+
 static int ratio_rows(const struct gb_file *a, const struct gb_file *b,
 		      const struct rb_cmp_opts *o, const struct selection *sel,
 		      struct rb_cmp_result *r, char err[GB_ERR_LEN])
 {
 	size_t k = 0, cap = 0, nodens = 0, unpaired = 0;
 	const char *first_noden = NULL;
+	unsigned *ma = pair_runs(a), *mb = pair_runs(b);
+	int rc = 2;
 
+	if (!ma || !mb) {
+		failf(err, "out of memory");
+		goto out;
+	}
 	for (size_t q = 0; q < o->nratios; q++) {
 		regex_t re;
 		regmatch_t m[10];
 
 		if (compile(&re, "--ratio", o->ratios[q].num, err))
-			return 2;
+			goto out;
 		for (size_t i = 0; i < a->nb; i++) {
 			const struct gb_bench *na = &a->b[i], *nb, *da, *db;
 			char den[1024], full[2100];
@@ -347,13 +381,14 @@ static int ratio_rows(const struct gb_file *a, const struct gb_file *b,
 					first_noden = na->name;
 				continue;
 			}
-			la = ratio_logs(na, da, &nla);
-			lb = ratio_logs(nb, db, &nlb);
+			la = ratio_logs(na, da, ma, &nla);
+			lb = ratio_logs(nb, db, mb, &nlb);
 			if (!la || !lb) {
 				free(la);
 				free(lb);
 				regfree(&re);
-				return failf(err, "out of memory");
+				failf(err, "out of memory");
+				goto out;
 			}
 			if (!nla || !nlb) {
 				unpaired++;
@@ -370,7 +405,8 @@ static int ratio_rows(const struct gb_file *a, const struct gb_file *b,
 					free(la);
 					free(lb);
 					regfree(&re);
-					return failf(err, "out of memory");
+					failf(err, "out of memory");
+					goto out;
 				}
 				r->rows = nr;
 			}
@@ -383,7 +419,8 @@ static int ratio_rows(const struct gb_file *a, const struct gb_file *b,
 				free(la);
 				free(lb);
 				regfree(&re);
-				return failf(err, "out of memory");
+				failf(err, "out of memory");
+				goto out;
 			}
 			row->name = row->owned;
 			row->na = nla;
@@ -410,7 +447,11 @@ static int ratio_rows(const struct gb_file *a, const struct gb_file *b,
 	if (unpaired)
 		note(r, "%zu ratio(s) without rows of the same run and repetition on both sides",
 		     unpaired);
-	return 0;
+	rc = 0;
+out:
+	free(ma);
+	free(mb);
+	return rc;
 }
 
 /*

@@ -43,7 +43,11 @@ static void usage(FILE *out)
 "  --calibration=ERE    the calibration cells (default '%s')\n"
 "  --ratio=ERE=DEN      compare within-run ratios instead: each benchmark whose\n"
 "                       name matches ERE over the one named DEN (\\1..\\9: ERE's\n"
-"                       groups), per run and repetition (repeatable)\n"
+"                       groups), per run and repetition (repeatable);\n"
+"                       --ratio=findings: the pairs of the four questions\n"
+"                       (retry|xadd/null, grouped/subpage, batched/per-page\n"
+"                       unpin, lock|bias|flag_*/flag, onebased/zerobased,\n"
+"                       capi/native)\n"
 "  --allow-missing      compare the common benchmarks when the sets differ\n"
 "  --ignore-machine     compare results whose machine keys differ\n"
 "  --fail-on-noisy      exit 1 on 'too noisy' as well\n"
@@ -270,6 +274,26 @@ int main(int argc, char **argv)
 			break;
 		case O_RATIO: {
 			char *eq = strrchr(optarg, '=');
+
+			if (!strcmp(optarg, "findings")) {
+				/* The like-for-like pairs of the four questions (and the harness). */
+				static const struct rb_ratio findings[] = {
+					{ "^split/retry/(.*)$", "split/null/\\1" },
+					{ "^split/xadd/(.*)$", "split/null/\\1" },
+					{ "^grab/grouped/(.*)$", "grab/subpage/\\1" },
+					{ "^grab/unpin_batched/(.*)$", "grab/unpin_per_page/\\1" },
+					{ "^pin/(lock|bias|flag_fullmb|flag_refcount)/(.*)$", "pin/flag/\\2" },
+					{ "^devmap/onebased/(.*)$", "devmap/zerobased/\\1" },
+					{ "^harness/capi/(.*)$", "harness/native/\\1" },
+				};
+
+				for (size_t i = 0; i < sizeof(findings) / sizeof(findings[0]); i++) {
+					if (nratios == sizeof(ratios) / sizeof(ratios[0]))
+						return bad("%s", "too many --ratio");
+					ratios[nratios++] = findings[i];
+				}
+				break;
+			}
 
 			if (!eq || eq == optarg || !eq[1]) {
 				free_names(&cells);

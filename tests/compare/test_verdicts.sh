@@ -147,6 +147,11 @@ for base in "$SRC"/baselines/*/matrix-quick.json; do
   [ "$(js .summary.regressions)" = 0 ] || bad "matrix x1.18: $(js .summary.regressions) regressions"
   [ "$(js '.host_factor.single_threaded.applied and .host_factor.multi_threaded.applied')" = true ] ||
     bad "matrix x1.18: the host factor is not applied to both classes"
+  # a process per cell: the ratios pair cells of one matrix run
+  expect 0 "matrix baseline x1.18 through --ratio=findings" "$C" --format=json --ratio=findings "$base" "$T/mq118.json"
+  [ "$(js .summary.compared)" -gt 100 ] || bad "matrix ratios: only $(js .summary.compared) compared"
+  [ "$(js .summary.regressions)" = 0 ] || bad "matrix ratios: $(js .summary.regressions) regressions"
+  [ "$(js '[.benchmarks[] | select((.change | fabs) > 1e-9)] | length')" = 0 ] || bad "matrix ratios: a x1.18 host changed a ratio"
   jq '.benchmarks |= map(select(.run_name | test("^(harness/native|calib)/") | not))' "$base" > "$T/mq-nc.json"
   jq '.benchmarks |= map(select(.run_name | test("^(harness/native|calib)/") | not))' "$T/mq118.json" > "$T/mq118-nc.json"
   expect 2 "matrix baseline x1.18 without calibration cells: host differs" "$C" "$T/mq-nc.json" "$T/mq118-nc.json"
