@@ -80,3 +80,13 @@ rbc_baseline_path() {
   if [ "$2" = instr ]; then echo "$RB_BASELINES/$RB_KEY/$1-instr.json"
   else echo "$RB_BASELINES/$RB_KEY/$1.json"; fi
 }
+
+# The calibration cells (refbench-compare --calibration's default): loops
+# whose code no refbench commit changes, measured in every time run so that
+# a stored-baseline comparison can tell a host factor from a regression.
+RBC_CALIBRATION='^(harness/native/|calib/)'
+
+# rbc_with_calibration FILTER: FILTER or a calibration cell.
+rbc_with_calibration() {
+  echo "($1)|$RBC_CALIBRATION"
+}

@@ -66,6 +66,8 @@ void rb_compare_free(struct rb_cmp_result *r)
 	for (size_t i = 0; i < r->nnotes; i++)
 		free(r->notes[i]);
 	free(r->notes);
+	for (size_t i = 0; i < r->nrows; i++)
+		free(r->rows[i].owned);
 	free(r->rows);
 	memset(r, 0, sizeof(*r));
 }
@@ -92,48 +94,69 @@ static long min_reps(double alpha)
 	return -1;
 }
 
-static int analyse(struct rb_cmp_row *row, const struct gb_bench *ba, const struct gb_bench *bb,
-		   double alpha)
+static double *logs_of(const double *v, size_t n, double shift)
 {
-	double *la, *lb, shift, lo, hi;
+	double *l = malloc((n ? n : 1) * sizeof(*l));
+
+	if (l)
+		for (size_t i = 0; i < n; i++)
+			l[i] = log(v[i]) - shift;
+	return l;
+}
+
+/* The row's statistics on log values @la, @lb (the contender's already normalised). */
+static int analyse_logs(struct rb_cmp_row *row, const double *la, size_t na, const double *lb,
+			size_t nb, double alpha)
+{
+	double shift, lo, hi;
 	struct rb_mwu u;
 
-	row->na = ba->n;
-	row->nb = bb->n;
-	row->med_a = rb_median(ba->v, ba->n);
-	row->med_b = rb_median(bb->v, bb->n);
-	row->p = row->p_adj = NAN;
-	row->reps_needed = -1;
-	if (all_equal(ba->v, ba->n) && all_equal(bb->v, bb->n) && row->deterministic) {
-		row->change = row->lo = row->hi = bb->v[0] / ba->v[0] - 1;
-		return 0;
-	}
-	row->deterministic = 0;
-	la = malloc(ba->n * sizeof(*la));
-	lb = malloc(bb->n * sizeof(*lb));
-	if (!la || !lb) {
-		free(la);
-		free(lb);
+	u = rb_mann_whitney(la, na, lb, nb);
+	if (rb_hodges_lehmann(la, na, lb, nb, alpha, &shift, &lo, &hi))
 		return -1;
-	}
-	for (size_t i = 0; i < ba->n; i++)
-		la[i] = log(ba->v[i]);
-	for (size_t i = 0; i < bb->n; i++)
-		lb[i] = log(bb->v[i]);
-	u = rb_mann_whitney(la, ba->n, lb, bb->n);
-	if (rb_hodges_lehmann(la, ba->n, lb, bb->n, alpha, &shift, &lo, &hi)) {
-		free(la);
-		free(lb);
-		return -1;
-	}
-	free(la);
-	free(lb);
 	row->p = u.p;
 	row->exact_p = u.exact;
 	row->change = expm1(shift);
 	row->lo = expm1(lo);
 	row->hi = expm1(hi);
 	return 0;
+}
+
+/*
+ * @hf: the host factor the contender's values are divided by, or NULL; its
+ * own interval widens the row's (root sum of squares of the two half-widths).
+ */
+static int analyse(struct rb_cmp_row *row, const struct gb_bench *ba, const struct gb_bench *bb,
+		   double alpha, const struct rb_host_factor *hf)
+{
+	double logh = hf ? log(hf->factor) : 0;
+	double *la, *lb;
+	int rc;
+
+	row->na = ba->n;
+	row->nb = bb->n;
+	row->med_a = rb_median(ba->v, ba->n);
+	row->med_b = rb_median(bb->v, bb->n) / exp(logh);
+	row->p = row->p_adj = NAN;
+	row->reps_needed = -1;
+	if (all_equal(ba->v, ba->n) && all_equal(bb->v, bb->n) && row->deterministic) {
+		row->change = row->lo = row->hi = row->raw_change = bb->v[0] / ba->v[0] - 1;
+		return 0;
+	}
+	row->deterministic = 0;
+	la = logs_of(ba->v, ba->n, 0);
+	lb = logs_of(bb->v, bb->n, logh);
+	rc = !la || !lb ? -1 : analyse_logs(row, la, ba->n, lb, bb->n, alpha);
+	free(la);
+	free(lb);
+	if (hf) {
+		double e = log1p(row->change), up = logh - log(hf->ci_lo), dn = log(hf->ci_hi) - logh;
+
+		row->lo = expm1(e - hypot(e - log1p(row->lo), dn));
+		row->hi = expm1(e + hypot(log1p(row->hi) - e, up));
+	}
+	row->raw_change = expm1(log1p(row->change) + logh);
+	return rc;
 }
 
 static void decide(struct rb_cmp_row *row, double t, double alpha, double alpha_needs)
@@ -177,23 +200,452 @@ static void decide(struct rb_cmp_row *row, double t, double alpha, double alpha_
 	}
 }
 
+static int cmp_str(const void *x, const void *y)
+{
+	return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+static int cmp_dbl(const void *x, const void *y)
+{
+	double a = *(const double *)x, b = *(const double *)y;
+
+	return (a > b) - (a < b);
+}
+
+/* Which benchmarks get a verdict: --filter and --cells. */
+struct selection {
+	regex_t re;
+	int use_re;
+	const char **cells;	/* sorted copy of --cells */
+	size_t ncells;
+};
+
+static int selected(const struct selection *s, const char *name)
+{
+	if (s->use_re && regexec(&s->re, name, 0, NULL, 0))
+		return 0;
+	return !s->cells || bsearch(&name, s->cells, s->ncells, sizeof(*s->cells), cmp_str);
+}
+
+static int compile(regex_t *re, const char *what, const char *ere, char err[GB_ERR_LEN])
+{
+	int rc = regcomp(re, ere, REG_EXTENDED);
+
+	if (rc) {
+		char msg[128];
+
+		regerror(rc, re, msg, sizeof(msg));
+		regfree(re);
+		return failf(err, "%s '%s': %s", what, ere, msg);
+	}
+	return 0;
+}
+
+/* @tmpl with \0..\9 replaced by the groups of @m in @name; -1 if too long. */
+static int substitute(const char *tmpl, const char *name, const regmatch_t *m, char *out,
+		      size_t len)
+{
+	size_t o = 0;
+
+	for (const char *t = tmpl; *t; t++) {
+		if (t[0] == '\\' && t[1] >= '0' && t[1] <= '9') {
+			const regmatch_t *g = &m[t[1] - '0'];
+
+			t++;
+			if (g->rm_so < 0)
+				continue;
+			if (o + (size_t)(g->rm_eo - g->rm_so) >= len)
+				return -1;
+			memcpy(out + o, name + g->rm_so, (size_t)(g->rm_eo - g->rm_so));
+			o += (size_t)(g->rm_eo - g->rm_so);
+			continue;
+		}
+		if (o + 1 >= len)
+			return -1;
+		out[o++] = *t;
+	}
+	out[o] = '\0';
+	return 0;
+}
+
+/* Rows without a repetition_index: numbered in their run's order (-1, -2, ...). */
+static void effective_reps(const struct gb_bench *b, long *rep)
+{
+	for (size_t i = 0; i < b->n; i++) {
+		long k = 0;
+
+		if (b->rep[i] >= 0) {
+			rep[i] = b->rep[i];
+			continue;
+		}
+		for (size_t j = 0; j < i; j++)
+			k += b->rep[j] < 0 && b->run[j] == b->run[i];
+		rep[i] = -1 - k;
+	}
+}
+
+/*
+ * One file's within-run ratios num/den as logs: each numerator row paired
+ * with the denominator row of the same run and repetition (one process, or
+ * for refbench-matrix one matrix run: a process per cell, in one time
+ * window), so whatever scales the whole run (the host, its clock) cancels.
+ */
+static double *ratio_logs(const struct gb_bench *num, const struct gb_bench *den,
+			  const unsigned *run_of, size_t *n)
+{
+	long *rn = malloc((num->n + 1) * sizeof(*rn)), *rd = malloc((den->n + 1) * sizeof(*rd));
+	double *l = malloc((num->n + 1) * sizeof(*l));
+
+	*n = 0;
+	if (!rn || !rd || !l) {
+		free(rn);
+		free(rd);
+		free(l);
+		return NULL;
+	}
+	effective_reps(num, rn);
+	effective_reps(den, rd);
+	for (size_t i = 0; i < num->n; i++)
+		for (size_t j = 0; j < den->n; j++)
+			if (run_of[num->run[i]] == run_of[den->run[j]] && rn[i] == rd[j]) {
+				l[(*n)++] = log(num->v[i]) - log(den->v[j]);
+				break;
+			}
+	free(rn);
+	free(rd);
+	return l;
+}
+
+/* Per run of @f, the first run with the same label once its matrix cell is left out. */
+static unsigned *pair_runs(const struct gb_file *f)
+{
+	unsigned *m = malloc((f->nruns + 1) * sizeof(*m));
+	size_t *len = malloc((f->nruns + 1) * sizeof(*len));
+
+	if (!m || !len) {
+		free(m);
+		free(len);
+		return NULL;
+	}
+	for (size_t i = 0; i < f->nruns; i++) {
+		const char *c = strstr(f->runs[i], "cell ");
+
+		len[i] = c ? (size_t)(c - f->runs[i]) : strlen(f->runs[i]);
+		m[i] = (unsigned)i;
+		for (size_t j = 0; j < i; j++)
+			if (len[j] == len[i] && !strncmp(f->runs[j], f->runs[i], len[i])) {
+				m[i] = m[j];
+				break;
+			}
+	}
+	free(len);
+	return m;
+}
+
+static int ratio_rows(const struct gb_file *a, const struct gb_file *b,
+		      const struct rb_cmp_opts *o, const struct selection *sel,
+		      struct rb_cmp_result *r, char err[GB_ERR_LEN])
+{
+	size_t k = 0, cap = 0, nodens = 0, unpaired = 0;
+	const char *first_noden = NULL;
+	unsigned *ma = pair_runs(a), *mb = pair_runs(b);
+	int rc = 2;
+
+	if (!ma || !mb) {
+		failf(err, "out of memory");
+		goto out;
+	}
+	for (size_t q = 0; q < o->nratios; q++) {
+		regex_t re;
+		regmatch_t m[10];
+
+		if (compile(&re, "--ratio", o->ratios[q].num, err))
+			goto out;
+		for (size_t i = 0; i < a->nb; i++) {
+			const struct gb_bench *na = &a->b[i], *nb, *da, *db;
+			char den[1024], full[2100];
+			double *la, *lb;
+			size_t nla, nlb;
+			struct rb_cmp_row *row;
+
+			if (!selected(sel, na->name) || regexec(&re, na->name, 10, m, 0))
+				continue;
+			if (substitute(o->ratios[q].den, na->name, m, den, sizeof(den)) ||
+			    !strcmp(den, na->name))
+				continue;
+			nb = gb_find(b, na->name);
+			da = gb_find(a, den);
+			db = gb_find(b, den);
+			if (!nb || !da || !db || !na->n || !nb->n || !da->n || !db->n) {
+				if (!nodens++)
+					first_noden = na->name;
+				continue;
+			}
+			la = ratio_logs(na, da, ma, &nla);
+			lb = ratio_logs(nb, db, mb, &nlb);
+			if (!la || !lb) {
+				free(la);
+				free(lb);
+				regfree(&re);
+				failf(err, "out of memory");
+				goto out;
+			}
+			if (!nla || !nlb) {
+				unpaired++;
+				free(la);
+				free(lb);
+				continue;
+			}
+			if (k == cap) {
+				struct rb_cmp_row *nr;
+
+				cap = cap ? 2 * cap : 16;
+				nr = realloc(r->rows, cap * sizeof(*nr));
+				if (!nr) {
+					free(la);
+					free(lb);
+					regfree(&re);
+					failf(err, "out of memory");
+					goto out;
+				}
+				r->rows = nr;
+			}
+			row = &r->rows[k];
+			memset(row, 0, sizeof(*row));
+			snprintf(full, sizeof(full), "%s / %s", na->name, den);
+			row->owned = strdup(full);
+			if (!row->owned || analyse_logs(row, la, nla, lb, nlb, o->alpha)) {
+				free(row->owned);
+				free(la);
+				free(lb);
+				regfree(&re);
+				failf(err, "out of memory");
+				goto out;
+			}
+			row->name = row->owned;
+			row->na = nla;
+			row->nb = nlb;
+			/* The medians of the ratios, as values. */
+			for (size_t j = 0; j < nla; j++)
+				la[j] = exp(la[j]);
+			for (size_t j = 0; j < nlb; j++)
+				lb[j] = exp(lb[j]);
+			row->med_a = rb_median(la, nla);
+			row->med_b = rb_median(lb, nlb);
+			row->raw_change = row->change;
+			row->reps_needed = -1;
+			row->p_adj = NAN;
+			free(la);
+			free(lb);
+			r->nrows = ++k;
+		}
+		regfree(&re);
+	}
+	if (nodens)
+		note(r, "%zu numerator(s) without their denominator or values on both sides "
+		     "(first: %s)", nodens, first_noden);
+	if (unpaired)
+		note(r, "%zu ratio(s) without rows of the same run and repetition on both sides",
+		     unpaired);
+	rc = 0;
+out:
+	free(ma);
+	free(mb);
+	return rc;
+}
+
+/*
+ * The host factor per thread class, from the calibration cells (whatever
+ * --filter and --cells select): each cell's log values centred on its
+ * baseline median, pooled, and the Hodges-Lehmann shift of the pooled
+ * contender against the pooled baseline with its Moses interval, widened to
+ * the cells' own ratios. It is applied only when that interval lies beyond
+ * the threshold: a factor the calibration cells cannot tell from "no host
+ * change" would only add their noise (and their load) to every verdict.
+ */
+static int host_factor(const struct gb_file *a, const struct gb_file *b,
+		       const struct rb_cmp_opts *o, struct rb_cmp_result *r, char err[GB_ERR_LEN])
+{
+	double *pa[2] = { NULL, NULL }, *pb[2] = { NULL, NULL }, *own[2] = { NULL, NULL };
+	size_t na[2] = { 0, 0 }, nbb[2] = { 0, 0 }, n[2] = { 0, 0 }, cap[2] = { 0, 0 }, capb[2] = { 0, 0 };
+	regex_t re;
+	int rc = 2;
+
+	if (o->hf_mode == RB_HF_FIXED) {
+		for (int g = 0; g < 2; g++)
+			r->hf[g] = (struct rb_host_factor){ .factor = o->hf_value, .lo = o->hf_value,
+							     .hi = o->hf_value, .ci_lo = o->hf_value,
+							     .ci_hi = o->hf_value, .set = 1,
+							     .applied = 1 };
+		r->normalised = 1;
+		return 0;
+	}
+	if (compile(&re, "--calibration", o->calibration ? o->calibration : RB_DEFAULT_CALIBRATION,
+		    err))
+		return 2;
+	for (int g = 0; g < 2; g++) {
+		own[g] = malloc((a->nb + 1) * sizeof(double));
+		if (!own[g])
+			goto oom;
+	}
+	for (size_t i = 0; i < a->nb; i++) {
+		const struct gb_bench *ba = &a->b[i], *bb;
+		double *la, *lb, shift, lo, hi, med;
+		int g;
+
+		if (regexec(&re, ba->name, 0, NULL, 0))
+			continue;
+		bb = gb_find(b, ba->name);
+		if (!bb || ba->errors || bb->errors || !ba->n || !bb->n)
+			continue;
+		g = ba->threads > 1;
+		la = logs_of(ba->v, ba->n, 0);
+		lb = logs_of(bb->v, bb->n, 0);
+		if (!la || !lb || rb_hodges_lehmann(la, ba->n, lb, bb->n, o->alpha, &shift, &lo, &hi)) {
+			free(la);
+			free(lb);
+			goto oom;
+		}
+		own[g][n[g]++] = shift;
+		med = rb_median(la, ba->n);
+		while (na[g] + ba->n > cap[g] || nbb[g] + bb->n > capb[g]) {
+			double *x;
+
+			cap[g] = 2 * (cap[g] + ba->n);
+			capb[g] = 2 * (capb[g] + bb->n);
+			x = realloc(pa[g], cap[g] * sizeof(*x));
+			if (x)
+				pa[g] = x;
+			x = x ? realloc(pb[g], capb[g] * sizeof(*x)) : NULL;
+			if (!x) {
+				free(la);
+				free(lb);
+				goto oom;
+			}
+			pb[g] = x;
+		}
+		for (size_t j = 0; j < ba->n; j++)
+			pa[g][na[g]++] = la[j] - med;
+		for (size_t j = 0; j < bb->n; j++)
+			pb[g][nbb[g]++] = lb[j] - med;
+		free(la);
+		free(lb);
+	}
+	for (int g = 0; g < 2; g++) {
+		double shift, lo, hi;
+
+		if (!n[g])
+			continue;
+		if (rb_hodges_lehmann(pa[g], na[g], pb[g], nbb[g], o->alpha, &shift, &lo, &hi))
+			goto oom;
+		qsort(own[g], n[g], sizeof(double), cmp_dbl);
+		/*
+		 * What the factor says of another cell: the pooled interval, widened to
+		 * the calibration cells' own ratios (their spread is how much a host
+		 * effect differs from cell to cell: under load, a loop and a
+		 * memory-bound cell do not slow alike).
+		 */
+		if (own[g][0] < lo)
+			lo = own[g][0];
+		if (own[g][n[g] - 1] > hi)
+			hi = own[g][n[g] - 1];
+		r->hf[g] = (struct rb_host_factor){
+			.factor = exp(shift), .ci_lo = exp(lo), .ci_hi = exp(hi),
+			.lo = exp(own[g][0]), .hi = exp(own[g][n[g] - 1]), .n = n[g], .set = 1,
+			/* applied only for a host difference beyond the minimum effect */
+			.applied = lo > log1p(r->threshold) || hi < -log1p(r->threshold),
+		};
+	}
+	/*
+	 * A class without calibration cells, or with too few repetitions for any
+	 * interval (one 3-repetition pingpong cell), takes the other class's factor.
+	 */
+	for (int g = 0; g < 2; g++) {
+		int useless = !r->hf[g].set || !isfinite(log(r->hf[g].ci_lo)) ||
+			      !isfinite(log(r->hf[g].ci_hi));
+		const struct rb_host_factor *other = &r->hf[!g];
+
+		if (useless && other->set && isfinite(log(other->ci_lo)) &&
+		    isfinite(log(other->ci_hi)) && !other->borrowed) {
+			size_t own_n = r->hf[g].n;
+
+			r->hf[g] = *other;
+			r->hf[g].borrowed = 1;
+			if (own_n)
+				note(r, "the %s calibration cells (%zu) are too few for an interval: "
+				     "the %s factor is used", g ? "multi-threaded" : "single-threaded",
+				     own_n, g ? "single-threaded" : "multi-threaded");
+		}
+	}
+	r->calibrated = r->hf[0].set || r->hf[1].set;
+	r->normalised = r->hf[0].applied || r->hf[1].applied;
+	rc = 0;
+	goto out;
+oom:
+	failf(err, "out of memory");
+out:
+	regfree(&re);
+	for (int g = 0; g < 2; g++) {
+		free(pa[g]);
+		free(pb[g]);
+		free(own[g]);
+	}
+	return rc;
+}
+
+/*
+ * Without calibration cells, a host factor and a regression of every cell
+ * look the same: when most cells moved the same way beyond the threshold,
+ * the comparison is refused rather than reported cell by cell.
+ */
+static int host_differs(const struct rb_cmp_result *r, char err[GB_ERR_LEN])
+{
+	size_t up = 0, down = 0, n = 0;
+	double *l = malloc((r->nrows + 1) * sizeof(*l)), med;
+
+	if (!l)
+		return failf(err, "out of memory");
+	for (size_t i = 0; i < r->nrows; i++) {
+		const struct rb_cmp_row *row = &r->rows[i];
+
+		if (row->deterministic)
+			continue;
+		l[n++] = log1p(row->change);
+		up += row->change >= r->threshold;
+		down += row->change <= -r->threshold;
+	}
+	med = n ? rb_median(l, n) : 0;
+	free(l);
+	if (n < 8 || (4 * up < 3 * n && 4 * down < 3 * n))
+		return 0;
+	return failf(err, "host differs: %zu of %zu benchmarks moved the same way (median %+.1f%%) "
+		     "and the files have no calibration cells (--calibration) to tell a host factor "
+		     "from a regression: re-record the baseline on this host or use "
+		     "scripts/compare-commits (--host-factor=none compares anyway)",
+		     up > down ? up : down, n, 100 * expm1(med));
+}
+
 int rb_compare(const struct gb_file *a, const struct gb_file *b, const struct rb_cmp_opts *o,
 	       struct rb_cmp_result *r, char err[GB_ERR_LEN])
 {
-	size_t only_a = 0, only_b = 0, errs = 0, k = 0;
-	const char *first_a = NULL, *first_b = NULL;
-	regex_t re;
+	size_t only_a = 0, only_b = 0, errs = 0, k = 0, nc_missing = 0, same_err = 0;
+	const char *first_a = NULL, *first_b = NULL, *first_nc = NULL, *first_same = NULL;
+	const char *first_same_msg = NULL, *first_err = NULL, *first_err_msg = NULL;
+	struct selection sel = { 0 };
 	double *p;
-	int use_re = 0;
+	int rc = 2;
 
 	memset(r, 0, sizeof(*r));
 	r->a = a;
 	r->b = b;
 	r->opts = *o;
+	for (int g = 0; g < 2; g++)
+		r->hf[g].factor = r->hf[g].lo = r->hf[g].hi = 1;
 	if (strcmp(a->measure, b->measure))
 		return failf(err, "%s measures %s, %s measures %s: they cannot be compared", a->path,
 			     a->measure, b->path, b->measure);
 	r->instructions = !strcmp(a->measure, "instructions");
+	r->ratio_mode = o->nratios > 0;
 	r->threshold = o->threshold >= 0 ? o->threshold :
 		       r->instructions ? RB_DEFAULT_THRESHOLD_INSTR : RB_DEFAULT_THRESHOLD_TIME;
 	if (strcmp(a->machine_key, b->machine_key)) {
@@ -210,82 +662,144 @@ int rb_compare(const struct gb_file *a, const struct gb_file *b, const struct rb
 		note(r, "neither file has a machine_key in its context: both treated as 'unknown'");
 	}
 	if (o->filter) {
-		int rc = regcomp(&re, o->filter, REG_EXTENDED | REG_NOSUB);
-
-		if (rc) {
-			char msg[128];
-
-			regerror(rc, &re, msg, sizeof(msg));
-			return failf(err, "--filter '%s': %s", o->filter, msg);
-		}
-		use_re = 1;
+		if (compile(&sel.re, "--filter", o->filter, err))
+			return 2;
+		sel.use_re = 1;
 	}
-#define SELECTED(name) (!use_re || regexec(&re, (name), 0, NULL, 0) == 0)
+	if (o->cells) {
+		sel.cells = malloc((o->ncells + 1) * sizeof(*sel.cells));
+		if (!sel.cells) {
+			failf(err, "out of memory");
+			goto out;
+		}
+		memcpy(sel.cells, o->cells, o->ncells * sizeof(*sel.cells));
+		sel.ncells = o->ncells;
+		qsort(sel.cells, sel.ncells, sizeof(*sel.cells), cmp_str);
+		for (size_t i = 0; i < o->ncells; i++)
+			if ((!gb_find(a, o->cells[i]) || !gb_find(b, o->cells[i])) && !nc_missing++)
+				first_nc = o->cells[i];
+		if (nc_missing && !o->allow_missing) {
+			failf(err, "%zu of the %zu --cells are not in both files (first: %s) "
+			      "(--allow-missing compares the others)", nc_missing, o->ncells, first_nc);
+			goto out;
+		}
+		if (nc_missing)
+			note(r, "%zu of the %zu --cells are not in both files (first: %s)", nc_missing,
+			     o->ncells, first_nc);
+	}
 	for (size_t i = 0; i < a->nb; i++)
-		if (SELECTED(a->b[i].name) && !gb_find(b, a->b[i].name) && !only_a++)
+		if (selected(&sel, a->b[i].name) && !gb_find(b, a->b[i].name) && !only_a++)
 			first_a = a->b[i].name;
 	for (size_t i = 0; i < b->nb; i++)
-		if (SELECTED(b->b[i].name) && !gb_find(a, b->b[i].name) && !only_b++)
+		if (selected(&sel, b->b[i].name) && !gb_find(a, b->b[i].name) && !only_b++)
 			first_b = b->b[i].name;
-	if ((only_a || only_b) && !o->allow_missing) {
-		if (use_re)
-			regfree(&re);
-		return failf(err, "the benchmark sets differ: %zu only in %s%s%s%s, %zu only in %s%s%s%s "
-			     "(--allow-missing compares the common ones)",
-			     only_a, a->path, first_a ? " (first: " : "", first_a ? first_a : "",
-			     first_a ? ")" : "", only_b, b->path, first_b ? " (first: " : "",
-			     first_b ? first_b : "", first_b ? ")" : "");
+	if ((only_a || only_b) && !o->allow_missing && !o->cells) {
+		failf(err, "the benchmark sets differ: %zu only in %s%s%s%s, %zu only in %s%s%s%s "
+		      "(--allow-missing compares the common ones)",
+		      only_a, a->path, first_a ? " (first: " : "", first_a ? first_a : "",
+		      first_a ? ")" : "", only_b, b->path, first_b ? " (first: " : "",
+		      first_b ? first_b : "", first_b ? ")" : "");
+		goto out;
 	}
-	if (only_a)
+	if (only_a && !o->cells)
 		note(r, "%zu benchmark(s) only in %s, not compared (first: %s)", only_a, a->path, first_a);
-	if (only_b)
+	if (only_b && !o->cells)
 		note(r, "%zu benchmark(s) only in %s, not compared (first: %s)", only_b, b->path, first_b);
 
-	r->rows = calloc(a->nb ? a->nb : 1, sizeof(*r->rows));
-	if (!r->rows) {
-		if (use_re)
-			regfree(&re);
-		return failf(err, "out of memory");
-	}
-	for (size_t i = 0; i < a->nb; i++) {
-		const struct gb_bench *ba = &a->b[i], *bb = gb_find(b, ba->name);
-		struct rb_cmp_row *row = &r->rows[k];
-
-		if (!bb || !SELECTED(ba->name))
-			continue;
-		if (ba->errors || bb->errors || !ba->n || !bb->n) {
-			const struct gb_bench *e = ba->errors ? ba : bb;
-
-			note(r, "%s: skipped, %s has an error row: %s", ba->name,
-			     e == ba ? a->path : b->path, e->error ? e->error : "(no repetitions)");
-			errs++;
-			continue;
+	if (r->ratio_mode) {
+		if (ratio_rows(a, b, o, &sel, r, err))
+			goto out;
+		k = r->nrows;
+	} else {
+		if (!r->instructions && o->hf_mode != RB_HF_NONE && host_factor(a, b, o, r, err))
+			goto out;
+		r->rows = calloc(a->nb ? a->nb : 1, sizeof(*r->rows));
+		if (!r->rows) {
+			failf(err, "out of memory");
+			goto out;
 		}
-		row->name = ba->name;
-		row->deterministic = r->instructions;
-		if (analyse(row, ba, bb, o->alpha)) {
-			if (use_re)
-				regfree(&re);
-			return failf(err, "out of memory");
+		{
+			regex_t cre;
+			int use_cre = r->calibrated && o->hf_mode == RB_HF_AUTO &&
+				      !compile(&cre, "--calibration", o->calibration ?
+					       o->calibration : RB_DEFAULT_CALIBRATION, err);
+
+			for (size_t i = 0; i < a->nb; i++) {
+				const struct gb_bench *ba = &a->b[i], *bb = gb_find(b, ba->name);
+				struct rb_cmp_row *row = &r->rows[k];
+				int g = ba->threads > 1;
+
+				if (!bb || !selected(&sel, ba->name))
+					continue;
+				if (ba->errors && bb->errors && ba->error && bb->error &&
+				    !strcmp(ba->error, bb->error)) {
+					if (!same_err++) {
+						first_same = ba->name;
+						first_same_msg = ba->error;
+					}
+					continue;
+				}
+				if (ba->errors || bb->errors || !ba->n || !bb->n) {
+					const struct gb_bench *e = ba->errors ? ba : bb;
+
+					if (!errs++) {
+						first_err = ba->name;
+						first_err_msg = e->error ? e->error :
+								"(no repetitions)";
+					}
+					if (errs <= 20)
+						note(r, "%s: skipped, %s has an error row: %s", ba->name,
+						     e == ba ? a->path : b->path,
+						     e->error ? e->error : "(no repetitions)");
+					continue;
+				}
+				row->name = ba->name;
+				row->deterministic = r->instructions;
+				row->calibration = use_cre && !regexec(&cre, ba->name, 0, NULL, 0);
+				if (analyse(row, ba, bb, o->alpha,
+					    r->hf[g].applied ? &r->hf[g] : NULL)) {
+					if (use_cre)
+						regfree(&cre);
+					failf(err, "out of memory");
+					goto out;
+				}
+				if (r->instructions && !row->deterministic)
+					note(r, "%s: instruction counts vary between repetitions; "
+					     "compared statistically", row->name);
+				k++;
+			}
+			if (use_cre)
+				regfree(&cre);
 		}
-		if (r->instructions && !row->deterministic)
-			note(r, "%s: instruction counts vary between repetitions; compared statistically",
-			     row->name);
-		k++;
+		r->nrows = k;
+		if (errs > 20)
+			note(r, "... and %zu more benchmark(s) with an error row", errs - 20);
+		if (same_err) {
+			r->not_comparable = same_err;
+			note(r, "%zu benchmark(s) not comparable here: the same error on both sides "
+			     "(first: %s: %s)", same_err, first_same, first_same_msg);
+		}
+		if (errs && !o->allow_missing) {
+			failf(err, "%zu benchmark(s) have error rows on one side or different errors "
+			      "(first: %s: %s) (--allow-missing compares the others)", errs, first_err,
+			      first_err_msg);
+			goto out;
+		}
 	}
-#undef SELECTED
-	if (use_re)
-		regfree(&re);
-	r->nrows = k;
-	if (errs && !o->allow_missing)
-		return failf(err, "%zu benchmark(s) have error rows (first: %s) "
-			     "(--allow-missing compares the others)", errs, r->notes[r->nnotes - 1]);
-	if (!k)
-		return failf(err, "no benchmark to compare%s", o->filter ? " (check --filter)" : "");
+	if (!k) {
+		failf(err, "no benchmark to compare%s", o->filter || o->cells ?
+		      " (check --filter and --cells)" : r->ratio_mode ? " (check --ratio)" : "");
+		goto out;
+	}
+	if (!r->ratio_mode && !r->instructions && !r->calibrated && o->hf_mode == RB_HF_AUTO &&
+	    host_differs(r, err))
+		goto out;
 
 	p = malloc(k * sizeof(*p));
-	if (!p)
-		return failf(err, "out of memory");
+	if (!p) {
+		failf(err, "out of memory");
+		goto out;
+	}
 	for (size_t i = 0; i < k; i++)
 		p[i] = r->rows[i].p;
 	rb_adjust_pvalues(p, p, k, o->correction);
@@ -297,6 +811,13 @@ int rb_compare(const struct gb_file *a, const struct gb_file *b, const struct rb
 		r->counts[r->rows[i].verdict]++;
 	}
 	free(p);
+	if (r->calibrated && o->hf_mode == RB_HF_AUTO)
+		for (int g = 0; g < 2; g++)
+			if (r->hf[g].n && !r->hf[g].borrowed &&
+			    r->hf[g].hi / r->hf[g].lo > 1 + 4 * r->threshold)
+				note(r, "the %s calibration cells disagree (ratios %.3f to %.3f): the "
+				     "host factor is uncertain; prefer --ratio or compare-commits",
+				     g ? "multi-threaded" : "single-threaded", r->hf[g].lo, r->hf[g].hi);
 	if (a->injected)
 		note(r, "%s was run with an injected slowdown (%s)", a->path, a->injected);
 	if (b->injected)
@@ -309,29 +830,49 @@ int rb_compare(const struct gb_file *a, const struct gb_file *b, const struct rb
 		note(r, "build types differ: %s vs %s", a->build_type, b->build_type);
 	r->exit_code = r->counts[RB_REGRESSION] ? 1 :
 		       (o->fail_on_noisy && r->counts[RB_TOO_NOISY]) ? 1 : 0;
-	return 0;
+	rc = 0;
+out:
+	if (sel.use_re)
+		regfree(&sel.re);
+	free(sel.cells);
+	return rc;
 }
 
 /* ---- output ---- */
 
+/*
+ * Any finite value in a bounded width (at most 12 characters) with its unit:
+ * fixed point from 0.001 ns to 9999.999 s, scientific outside.
+ */
 static void fmt_value(char *buf, size_t len, double v, int instructions)
 {
-	if (instructions)
+	if (!isfinite(v))
+		snprintf(buf, len, "?");
+	else if (instructions)
 		snprintf(buf, len, "%.4g ins", v);
+	else if (v < 1e-3)
+		snprintf(buf, len, "%.2e ns", v);
 	else if (v < 1e3)
 		snprintf(buf, len, "%.3f ns", v);
 	else if (v < 1e6)
 		snprintf(buf, len, "%.3f us", v / 1e3);
 	else if (v < 1e9)
 		snprintf(buf, len, "%.3f ms", v / 1e6);
-	else
+	else if (v < 1e13)
 		snprintf(buf, len, "%.3f s", v / 1e9);
+	else
+		snprintf(buf, len, "%.2e s", v / 1e9);
 }
 
+/* A relative change in percent, bounded: scientific beyond +-99999%. */
 static void fmt_pct(char *buf, size_t len, double x)
 {
 	if (isinf(x))
 		snprintf(buf, len, "%s", x > 0 ? "+inf" : "-inf");
+	else if (isnan(x))
+		snprintf(buf, len, "?");
+	else if (fabs(x) >= 1e3)
+		snprintf(buf, len, "%+.2e%%", 100 * x);
 	else
 		snprintf(buf, len, "%+.2f%%", 100 * x);
 }
@@ -349,9 +890,11 @@ static void fmt_p(char *buf, size_t len, const struct rb_cmp_row *row)
 static void fmt_verdict(char *buf, size_t len, const struct rb_cmp_row *row)
 {
 	if (row->verdict == RB_TOO_NOISY && row->reps_needed > 0)
-		snprintf(buf, len, "too noisy (needs ~%ld reps)", row->reps_needed);
+		snprintf(buf, len, "too noisy (needs ~%ld reps)%s", row->reps_needed,
+			 row->calibration ? " (calibration)" : "");
 	else
-		snprintf(buf, len, "%s", rb_verdict_name(row->verdict));
+		snprintf(buf, len, "%s%s", rb_verdict_name(row->verdict),
+			 row->calibration ? " (calibration)" : "");
 }
 
 static const char *corr_name(enum rb_correction c)
@@ -383,18 +926,77 @@ static void print_header_lines(const struct rb_cmp_result *r, FILE *out, const c
 			r->opts.metric == GB_CPU_TIME ? "cpu_time" : "real_time", 100 * r->threshold,
 			r->opts.alpha, corr_name(r->opts.correction), r->nrows,
 			100 * (1 - r->opts.alpha), r->a->machine_key);
+	if (r->ratio_mode) {
+		fprintf(out, "%scomparison: within-run ratios NUMERATOR / DENOMINATOR (rows paired by "
+			"run and repetition), baseline's ratio against the contender's: a host "
+			"factor cancels\n", pre);
+	} else if (r->calibrated || r->normalised) {
+		for (int i = 0; i < 2; i++) {
+			const struct rb_host_factor *h = &r->hf[i];
+			const char *cls = i ? "multi-threaded" : "single-threaded";
+
+			if (r->opts.hf_mode == RB_HF_FIXED)
+				fprintf(out, "%shost factor (contender / baseline), %s: %.4f (given)\n",
+					pre, cls, h->factor);
+			else if (h->borrowed)
+				fprintf(out, "%shost factor, %s: the %s one, %.4f (no usable calibration "
+					"cell of its own): %s\n", pre, cls,
+					i ? "single-threaded" : "multi-threaded", h->factor,
+					h->applied ? "APPLIED" : "not applied");
+			else
+				fprintf(out, "%shost factor (contender / baseline), %s: %.4f [%.4f, %.4f] "
+					"from %zu calibration cells (own ratios %.3f to %.3f): %s\n", pre,
+					cls, h->factor, h->ci_lo, h->ci_hi, h->n, h->lo, h->hi,
+					h->applied ? "APPLIED" : "not applied (its interval reaches within the threshold)");
+		}
+		if (r->normalised)
+			fprintf(out, "%scomparison: absolute times NORMALISED by the host factor "
+				"(contender divided by it; Contender column normalised; intervals "
+				"include the factor's)\n", pre);
+		else
+			fprintf(out, "%scomparison: absolute times, not normalised (the calibration "
+				"cells show no host factor)\n", pre);
+	} else if (!r->instructions) {
+		fprintf(out, "%scomparison: absolute times, not normalised (%s)\n", pre,
+			r->opts.hf_mode == RB_HF_NONE ? "--host-factor=none" :
+			"no calibration cells in both files");
+	}
+}
+
+static void print_summary(const struct rb_cmp_result *r, FILE *out)
+{
+	size_t with = r->counts[RB_REGRESSION] + r->counts[RB_IMPROVEMENT] + r->counts[RB_NO_CHANGE];
+
+	fprintf(out, "\n%zu compared: %zu regression(s), %zu improvement(s), %zu no change, "
+		"%zu too noisy\n", r->nrows, r->counts[RB_REGRESSION], r->counts[RB_IMPROVEMENT],
+		r->counts[RB_NO_CHANGE], r->counts[RB_TOO_NOISY]);
+	fprintf(out, "verdicts: %zu of %zu %s got one (%.0f%%)%s\n", with, r->nrows,
+		r->ratio_mode ? "ratios" : "benchmarks", r->nrows ? 100.0 * (double)with /
+		(double)r->nrows : 0.0, r->not_comparable ? "; more not comparable here (notes)" : "");
+}
+
+/* @name in at most @w (< 160) characters: its start, "...", its end (the end tells cells apart). */
+static const char *shorten(const char *name, int w, char buf[160])
+{
+	size_t len = strlen(name), head;
+
+	if ((int)len <= w)
+		return name;
+	head = (size_t)w / 3;
+	snprintf(buf, 160, "%.*s...%s", (int)head, name, name + len - ((size_t)w - head - 3));
+	return buf;
 }
 
 static void print_text(const struct rb_cmp_result *r, FILE *out)
 {
 	int w = 9;
-	char va[32], vb[32], ch[24], lo[24], hi[24], pv[16], vd[64], ci[56], n[32];
+	char va[32], vb[32], ch[24], lo[24], hi[24], pv[16], vd[64], ci[56], n[32], nm[160];
 
 	for (size_t i = 0; i < r->nrows; i++)
 		if ((int)strlen(r->rows[i].name) > w)
 			w = (int)strlen(r->rows[i].name);
-	if (w > 70)
-		w = 70;
+	if (w > 90)
+		w = 90;
 	print_header_lines(r, out, "");
 	fprintf(out, "\n%-*s %12s %12s %9s %20s %8s %9s  %s\n", w, "Benchmark", "Baseline",
 		"Contender", "Change", "Interval", "p(adj)", "n", "Verdict");
@@ -413,12 +1015,10 @@ static void print_text(const struct rb_cmp_result *r, FILE *out)
 		fmt_p(pv, sizeof(pv), row);
 		fmt_verdict(vd, sizeof(vd), row);
 		snprintf(n, sizeof(n), "%zu/%zu", row->na, row->nb);
-		fprintf(out, "%-*.*s %12s %12s %9s %20s %8s %9s  %s\n", w, w, row->name, va, vb, ch,
-			row->deterministic ? "(exact)" : ci, pv, n, vd);
+		fprintf(out, "%-*s %12s %12s %9s %20s %8s %9s  %s\n", w, shorten(row->name, w, nm),
+			va, vb, ch, row->deterministic ? "(exact)" : ci, pv, n, vd);
 	}
-	fprintf(out, "\n%zu compared: %zu regression(s), %zu improvement(s), %zu no change, "
-		"%zu too noisy\n", r->nrows, r->counts[RB_REGRESSION], r->counts[RB_IMPROVEMENT],
-		r->counts[RB_NO_CHANGE], r->counts[RB_TOO_NOISY]);
+	print_summary(r, out);
 	for (size_t i = 0; i < r->nnotes; i++)
 		fprintf(out, "note: %s\n", r->notes[i]);
 }
@@ -463,9 +1063,7 @@ static void print_markdown(const struct rb_cmp_result *r, FILE *out)
 				row->verdict == RB_REGRESSION ? "**" : "", vd,
 				row->verdict == RB_REGRESSION ? "**" : "");
 	}
-	fprintf(out, "\n%zu compared: %zu regression(s), %zu improvement(s), %zu no change, "
-		"%zu too noisy\n", r->nrows, r->counts[RB_REGRESSION], r->counts[RB_IMPROVEMENT],
-		r->counts[RB_NO_CHANGE], r->counts[RB_TOO_NOISY]);
+	print_summary(r, out);
 	for (size_t i = 0; i < r->nnotes; i++) {
 		fputs("\n> note: ", out);
 		md_escape(out, r->notes[i]);
@@ -494,6 +1092,27 @@ static void print_json(const struct rb_cmp_result *r, FILE *out)
 	json_object_set_new(root, "correction", json_string(corr_name(r->opts.correction)));
 	json_object_set_new(root, "interval", json_string("exact Moses interval of the "
 				"Hodges-Lehmann shift of log values"));
+	json_object_set_new(root, "comparison", json_string(r->ratio_mode ? "within-run ratios" :
+				r->normalised ? "absolute, normalised by the host factor" :
+				"absolute"));
+	if (r->calibrated || r->normalised) {
+		json_t *hf = json_object();
+
+		for (int g = 0; g < 2; g++) {
+			json_t *h = json_object();
+
+			json_object_set_new(h, "factor", json_real(r->hf[g].factor));
+			json_object_set_new(h, "interval_low", json_real(r->hf[g].ci_lo));
+			json_object_set_new(h, "interval_high", json_real(r->hf[g].ci_hi));
+			json_object_set_new(h, "applied", json_boolean(r->hf[g].applied));
+			json_object_set_new(h, "calibration_min", json_real(r->hf[g].lo));
+			json_object_set_new(h, "calibration_max", json_real(r->hf[g].hi));
+			json_object_set_new(h, "calibration_cells", json_integer((json_int_t)r->hf[g].n));
+			json_object_set_new(h, "borrowed", json_boolean(r->hf[g].borrowed));
+			json_object_set_new(hf, g ? "multi_threaded" : "single_threaded", h);
+		}
+		json_object_set_new(root, "host_factor", hf);
+	}
 	for (size_t i = 0; i < r->nrows; i++) {
 		const struct rb_cmp_row *row = &r->rows[i];
 		json_t *o = json_object();
@@ -508,6 +1127,8 @@ static void print_json(const struct rb_cmp_result *r, FILE *out)
 		json_object_set_new(o, "p_adjusted", num_or_null(row->p_adj));
 		json_object_set_new(o, "p_exact", json_boolean(row->exact_p));
 		json_object_set_new(o, "deterministic", json_boolean(row->deterministic));
+		json_object_set_new(o, "calibration", json_boolean(row->calibration));
+		json_object_set_new(o, "change_raw", num_or_null(row->raw_change));
 		json_object_set_new(o, "n_baseline", json_integer((json_int_t)row->na));
 		json_object_set_new(o, "n_contender", json_integer((json_int_t)row->nb));
 		json_object_set_new(o, "verdict", json_string(row->verdict == RB_REGRESSION ?
@@ -526,6 +1147,9 @@ static void print_json(const struct rb_cmp_result *r, FILE *out)
 	json_object_set_new(sum, "improvements", json_integer((json_int_t)r->counts[RB_IMPROVEMENT]));
 	json_object_set_new(sum, "no_change", json_integer((json_int_t)r->counts[RB_NO_CHANGE]));
 	json_object_set_new(sum, "too_noisy", json_integer((json_int_t)r->counts[RB_TOO_NOISY]));
+	json_object_set_new(sum, "with_verdict", json_integer((json_int_t)(r->counts[RB_REGRESSION] +
+				r->counts[RB_IMPROVEMENT] + r->counts[RB_NO_CHANGE])));
+	json_object_set_new(sum, "not_comparable", json_integer((json_int_t)r->not_comparable));
 	json_object_set_new(root, "summary", sum);
 	json_object_set_new(root, "exit_code", json_integer(r->exit_code));
 	json_dumpf(root, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);

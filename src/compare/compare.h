@@ -18,6 +18,21 @@ enum rb_format { RB_FMT_TEXT, RB_FMT_MARKDOWN, RB_FMT_JSON };
 #define RB_DEFAULT_THRESHOLD_TIME	0.03
 #define RB_DEFAULT_THRESHOLD_INSTR	0.0025
 
+/* How absolute times are normalised for a host factor (docs/compare.md). */
+enum rb_hf_mode {
+	RB_HF_AUTO,	/* from the calibration cells when both files have them */
+	RB_HF_NONE,	/* raw times (compare-commits: one host, interleaved) */
+	RB_HF_FIXED,	/* a given factor */
+};
+
+/* Default calibration cells: loops whose code no refbench commit changes. */
+#define RB_DEFAULT_CALIBRATION "^(harness/native/|calib/)"
+
+/* --ratio: numerators are the names matching @num; denominators @den with \0..\9. */
+struct rb_ratio {
+	const char *num, *den;
+};
+
 struct rb_cmp_opts {
 	double alpha;			/* 0.05 */
 	double threshold;		/* relative minimum effect; < 0: the default */
@@ -26,12 +41,22 @@ struct rb_cmp_opts {
 	enum rb_format format;
 	const char *filter;		/* POSIX extended regex on names, or NULL */
 	int allow_missing, ignore_machine, fail_on_noisy;
+	enum rb_hf_mode hf_mode;
+	double hf_value;		/* RB_HF_FIXED */
+	const char *calibration;	/* ERE, or NULL: RB_DEFAULT_CALIBRATION */
+	const char *const *cells;	/* exact names to compare (--cells), or NULL */
+	size_t ncells;
+	const struct rb_ratio *ratios;	/* --ratio: compare within-run ratios instead */
+	size_t nratios;
 };
 
 enum rb_verdict { RB_NO_CHANGE, RB_REGRESSION, RB_IMPROVEMENT, RB_TOO_NOISY };
 
 struct rb_cmp_row {
 	const char *name;
+	char *owned;		/* ratio rows: "NUM / DEN" */
+	int calibration;	/* a calibration cell (normalised by a factor it helped make) */
+	double raw_change;	/* before host-factor normalisation */
 	size_t na, nb;
 	double med_a, med_b;	/* ns or instructions */
 	double change, lo, hi;	/* relative: exp(HL shift of logs) - 1 and its interval */
@@ -39,6 +64,17 @@ struct rb_cmp_row {
 	int exact_p, deterministic;
 	enum rb_verdict verdict;
 	long reps_needed;	/* too noisy: repetitions per side it would need; -1 unknown */
+};
+
+/* Per thread class: [0] single-threaded cells, [1] multi-threaded cells. */
+struct rb_host_factor {
+	double factor;		/* contender / baseline, estimated (1 if no calibration cell) */
+	double ci_lo, ci_hi;	/* its 1 - alpha interval (Moses, pooled calibration cells) */
+	double lo, hi;		/* the calibration cells' smallest and largest own ratio */
+	size_t n;		/* calibration cells it comes from */
+	int borrowed;		/* taken from the other thread class (none of its own) */
+	int set;		/* estimated (or given) */
+	int applied;		/* the contender was divided by it: its interval excludes 1 */
 };
 
 struct rb_cmp_result {
@@ -51,6 +87,11 @@ struct rb_cmp_result {
 	char **notes;		/* one line each */
 	size_t nnotes;
 	size_t counts[4];	/* per verdict */
+	int ratio_mode;		/* rows are within-run ratios */
+	int calibrated;		/* both files have calibration cells (a factor was estimated) */
+	int normalised;		/* absolute times divided by a host factor */
+	struct rb_host_factor hf[2];
+	size_t not_comparable;	/* the same error on both sides */
 	int exit_code;		/* 0 no regression, 1 regression */
 };
 

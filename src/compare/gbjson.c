@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <stdbool.h>
@@ -33,21 +34,77 @@ void gb_free(struct gb_file *f)
 	for (size_t i = 0; i < f->nb; i++) {
 		free(f->b[i].name);
 		free(f->b[i].v);
+		free(f->b[i].run);
+		free(f->b[i].rep);
 		free(f->b[i].error);
 	}
 	free(f->b);
+	free(f->index);
+	for (size_t i = 0; i < f->nruns; i++)
+		free(f->runs[i]);
+	free(f->runs);
 	free(f->path);
 	if (f->root)
 		json_decref(f->root);
 	memset(f, 0, sizeof(*f));
 }
 
+void gb_drop_rows(struct gb_file *f)
+{
+	if (f->root)
+		json_object_del(f->root, "benchmarks");
+}
+
+/* FNV-1a over a string, then more bytes: the names' hash and the runs' fingerprints. */
+static uint64_t fnv(uint64_t h, const void *p, size_t len)
+{
+	const unsigned char *c = p;
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ c[i]) * 1099511628211ULL;
+	return h;
+}
+#define FNV0 14695981039346656037ULL
+
+/*
+ * Names are found through an open-addressing table (linear probing, at most
+ * half full), so reading and pairing are linear in the number of rows, not
+ * quadratic in the number of benchmarks.
+ */
+static size_t *slot_of(const struct gb_file *f, const char *name)
+{
+	size_t mask = f->index_cap - 1, i = (size_t)fnv(FNV0, name, strlen(name)) & mask;
+
+	while (f->index[i] && strcmp(f->b[f->index[i] - 1].name, name))
+		i = (i + 1) & mask;
+	return &f->index[i];
+}
+
 const struct gb_bench *gb_find(const struct gb_file *f, const char *name)
 {
-	for (size_t i = 0; i < f->nb; i++)
-		if (!strcmp(f->b[i].name, name))
-			return &f->b[i];
-	return NULL;
+	size_t *s;
+
+	if (!f->index_cap)
+		return NULL;
+	s = slot_of(f, name);
+	return *s ? &f->b[*s - 1] : NULL;
+}
+
+static int grow_index(struct gb_file *f)
+{
+	size_t cap = f->index_cap ? 2 * f->index_cap : 64, *old = f->index, oldcap = f->index_cap;
+
+	f->index = calloc(cap, sizeof(*f->index));
+	if (!f->index) {
+		f->index = old;
+		return -1;
+	}
+	f->index_cap = cap;
+	for (size_t i = 0; i < oldcap; i++)
+		if (old[i])
+			*slot_of(f, f->b[old[i] - 1].name) = old[i];
+	free(old);
+	return 0;
 }
 
 const char *gb_context(const struct gb_file *f, const char *key)
@@ -61,35 +118,57 @@ const char *gb_context(const struct gb_file *f, const char *key)
 static struct gb_bench *get_bench(struct gb_file *f, const char *name)
 {
 	struct gb_bench *nb;
+	size_t *s, cap;
 
-	for (size_t i = 0; i < f->nb; i++)
-		if (!strcmp(f->b[i].name, name))
-			return &f->b[i];
-	nb = realloc(f->b, (f->nb + 1) * sizeof(*nb));
-	if (!nb)
+	if (2 * (f->nb + 1) > f->index_cap && grow_index(f))
 		return NULL;
-	f->b = nb;
+	s = slot_of(f, name);
+	if (*s)
+		return &f->b[*s - 1];
+	if (f->nb == f->bcap) {
+		cap = f->bcap ? 2 * f->bcap : 16;
+		nb = realloc(f->b, cap * sizeof(*nb));
+		if (!nb)
+			return NULL;
+		f->b = nb;
+		f->bcap = cap;
+	}
 	nb = &f->b[f->nb];
 	memset(nb, 0, sizeof(*nb));
 	nb->name = strdup(name);
 	if (!nb->name)
 		return NULL;
+	nb->threads = 1;
 	f->nb++;
+	*s = f->nb;
 	return nb;
 }
 
-static int push(struct gb_bench *b, double v)
+static int push(struct gb_bench *b, double v, unsigned run, long rep)
 {
 	if (b->n == b->cap) {
-		size_t cap = b->cap ? 2 * b->cap : 8;
+		size_t cap = b->cap ? 2 * b->cap : 4;
 		double *nv = realloc(b->v, cap * sizeof(*nv));
+		unsigned *nr;
+		long *np;
 
 		if (!nv)
 			return -1;
 		b->v = nv;
+		nr = realloc(b->run, cap * sizeof(*nr));
+		if (!nr)
+			return -1;
+		b->run = nr;
+		np = realloc(b->rep, cap * sizeof(*np));
+		if (!np)
+			return -1;
+		b->rep = np;
 		b->cap = cap;
 	}
-	b->v[b->n++] = v;
+	b->v[b->n] = v;
+	b->run[b->n] = run;
+	b->rep[b->n] = rep;
+	b->n++;
 	return 0;
 }
 
@@ -118,6 +197,200 @@ static const char *shown(const char *s, char buf[64])
 	return buf;
 }
 
+
+/* The runs of a file: a label per process that produced rows, found by hash. */
+struct run_table {
+	size_t *slot, cap;	/* run index + 1 */
+	uint64_t *fp;		/* per run: fingerprint of its (name, repetition, value) rows */
+	size_t *rows, alloc;
+};
+
+static long run_index(struct gb_file *f, struct run_table *t, const char *label)
+{
+	size_t mask, i;
+
+	if (2 * (f->nruns + 1) > t->cap) {
+		size_t cap = t->cap ? 2 * t->cap : 16, *ns = calloc(cap, sizeof(*ns));
+
+		if (!ns)
+			return -1;
+		for (size_t k = 0; k < t->cap; k++)
+			if (t->slot[k]) {
+				size_t j = (size_t)fnv(FNV0, f->runs[t->slot[k] - 1],
+						       strlen(f->runs[t->slot[k] - 1])) & (cap - 1);
+
+				while (ns[j])
+					j = (j + 1) & (cap - 1);
+				ns[j] = t->slot[k];
+			}
+		free(t->slot);
+		t->slot = ns;
+		t->cap = cap;
+	}
+	mask = t->cap - 1;
+	i = (size_t)fnv(FNV0, label, strlen(label)) & mask;
+	while (t->slot[i] && strcmp(f->runs[t->slot[i] - 1], label))
+		i = (i + 1) & mask;
+	if (t->slot[i])
+		return (long)t->slot[i] - 1;
+	if (f->nruns == t->alloc) {
+		size_t cap = t->alloc ? 2 * t->alloc : 8;
+		char **nr = realloc(f->runs, cap * sizeof(*nr));
+		uint64_t *nf;
+		size_t *nn;
+
+		if (!nr)
+			return -1;
+		f->runs = nr;
+		nf = realloc(t->fp, cap * sizeof(*nf));
+		if (!nf)
+			return -1;
+		t->fp = nf;
+		nn = realloc(t->rows, cap * sizeof(*nn));
+		if (!nn)
+			return -1;
+		t->rows = nn;
+		t->alloc = cap;
+	}
+	f->runs[f->nruns] = strdup(label);
+	if (!f->runs[f->nruns])
+		return -1;
+	t->fp[f->nruns] = FNV0;
+	t->rows[f->nruns] = 0;
+	t->slot[i] = ++f->nruns;
+	return (long)f->nruns - 1;
+}
+
+/*
+ * The row's run: "refbench_run" (refbench-compare --merge numbers its input
+ * files) and "matrix_cell" (refbench-matrix: one process per cell); "" for a
+ * plain single run.
+ */
+static void run_label(json_t *row, char *buf, size_t len)
+{
+	json_t *r = json_object_get(row, "refbench_run"), *c = json_object_get(row, "matrix_cell");
+	char rs[64] = "", cs[64] = "";
+
+	if (json_is_integer(r))
+		snprintf(rs, sizeof(rs), "run %lld", (long long)json_integer_value(r));
+	else if (json_is_string(r))
+		snprintf(rs, sizeof(rs), "run %.50s", json_string_value(r));
+	if (json_is_string(c))
+		snprintf(cs, sizeof(cs), "cell %.50s", json_string_value(c));
+	snprintf(buf, len, "%s%s%s", rs, *rs && *cs ? ", " : "", cs);
+}
+
+struct key {
+	unsigned run;
+	long rep;
+	size_t i;
+};
+
+static int cmp_key(const void *x, const void *y)
+{
+	const struct key *a = x, *b = y;
+
+	if (a->run != b->run)
+		return a->run < b->run ? -1 : 1;
+	if (a->rep != b->rep)
+		return a->rep < b->rep ? -1 : 1;
+	return (a->i > b->i) - (a->i < b->i);
+}
+
+struct runfp {
+	size_t rows;
+	uint64_t fp;
+	size_t i;
+};
+
+/* Runs by (row count, fingerprint). */
+static int cmp_fp(const void *x, const void *y)
+{
+	const struct runfp *a = x, *b = y;
+
+	if (a->rows != b->rows)
+		return a->rows < b->rows ? -1 : 1;
+	if (a->fp != b->fp)
+		return a->fp < b->fp ? -1 : 1;
+	return (a->i > b->i) - (a->i < b->i);
+}
+
+/*
+ * A repetition is counted once: two rows of one benchmark with the same run
+ * and repetition_index are one measurement written twice (a hand-made merge,
+ * a file concatenated with itself), and two runs whose rows are identical to
+ * the last bit are one run merged twice (times are never exactly repeatable;
+ * instruction counts are, so that check is for times only).
+ */
+static int check_duplicates(struct gb_file *f, struct run_table *t, const char *label,
+			    char err[GB_ERR_LEN])
+{
+	char nb[64];
+
+	for (size_t i = 0; i < f->nb; i++) {
+		const struct gb_bench *b = &f->b[i];
+		struct key *k;
+		size_t j, with_rep = 0;
+
+		for (j = 0; j < b->n; j++)
+			with_rep += b->rep[j] >= 0;
+		if (with_rep < 2)
+			continue;
+		k = malloc(with_rep * sizeof(*k));
+		if (!k)
+			return fail(err, label, "out of memory");
+		with_rep = 0;
+		for (j = 0; j < b->n; j++)
+			if (b->rep[j] >= 0)
+				k[with_rep++] = (struct key){ b->run[j], b->rep[j], j };
+		qsort(k, with_rep, sizeof(*k), cmp_key);
+		for (j = 1; j < with_rep; j++)
+			if (k[j].run == k[j - 1].run && k[j].rep == k[j - 1].rep) {
+				unsigned run = k[j].run;
+				long rep = k[j].rep;
+
+				free(k);
+				return fail(err, label, "%s: two rows of repetition_index %ld%s%s: a "
+					    "repetition is counted once (a duplicated row?)",
+					    shown(b->name, nb), rep, *f->runs[run] ? " in " : "",
+					    f->runs[run]);
+			}
+		free(k);
+	}
+	if (!strcmp(f->measure, "instructions"))
+		return 0;
+	if (f->nruns > 1) {
+		struct runfp *k = malloc(f->nruns * sizeof(*k));
+		size_t j;
+
+		if (!k)
+			return fail(err, label, "out of memory");
+		for (j = 0; j < f->nruns; j++)
+			k[j] = (struct runfp){ t->rows[j], t->fp[j], j };
+		qsort(k, f->nruns, sizeof(*k), cmp_fp);
+		for (j = 1; j < f->nruns; j++) {
+			size_t x = k[j - 1].i, y = k[j].i;
+
+			if (t->rows[x] && t->rows[x] == t->rows[y] && t->fp[x] == t->fp[y]) {
+				free(k);
+				if (x > y) {
+					size_t z = x;
+
+					x = y;
+					y = z;
+				}
+				return fail(err, label, "%s and %s hold identical rows (%zu): the same "
+					    "run merged twice? A repetition is counted once",
+					    *f->runs[x] ? f->runs[x] : "the first run", f->runs[y],
+					    t->rows[y]);
+			}
+		}
+		free(k);
+	}
+	return 0;
+}
+
+#define FAIL(...) do { fail(err, label, __VA_ARGS__); goto out; } while (0)
 static int read_rows(struct gb_file *f, const char *label, enum gb_metric metric,
 		     char err[GB_ERR_LEN])
 {
@@ -125,47 +398,51 @@ static int read_rows(struct gb_file *f, const char *label, enum gb_metric metric
 	json_t *rows = json_object_get(f->root, "benchmarks");
 	size_t i, used = 0;
 	json_t *row;
-	char nb[64];
+	char nb[64], rl[128];
+	struct run_table t = { 0 };
+	int rc = -1;
 
 	if (!rows)
-		return fail(err, label, "no \"benchmarks\" array: not Google Benchmark JSON output");
+		FAIL( "no \"benchmarks\" array: not Google Benchmark JSON output");
 	if (!json_is_array(rows))
-		return fail(err, label, "\"benchmarks\" is not an array: not Google Benchmark JSON output");
+		FAIL( "\"benchmarks\" is not an array: not Google Benchmark JSON output");
 	json_array_foreach(rows, i, row) {
 		json_t *name, *rname, *rt, *tu, *val, *eo;
 		const char *n, *unit = "ns";
 		struct gb_bench *b;
 		double ns, v;
+		json_t *rep;
+		long run, ri;
 
 		if (!json_is_object(row))
-			return fail(err, label, "benchmarks[%zu] is not an object", i);
+			FAIL( "benchmarks[%zu] is not an object", i);
 		name = json_object_get(row, "name");
 		rname = json_object_get(row, "run_name");
 		if (!json_is_string(name))
-			return fail(err, label, "benchmarks[%zu] has no \"name\" string", i);
+			FAIL( "benchmarks[%zu] has no \"name\" string", i);
 		if (rname && !json_is_string(rname))
-			return fail(err, label, "benchmarks[%zu]: \"run_name\" is not a string", i);
+			FAIL( "benchmarks[%zu]: \"run_name\" is not a string", i);
 		n = json_string_value(rname ? rname : name);
 		if (!*n)
-			return fail(err, label, "benchmarks[%zu] has an empty name", i);
+			FAIL( "benchmarks[%zu] has an empty name", i);
 		rt = json_object_get(row, "run_type");
 		if (rt) {
 			if (!json_is_string(rt))
-				return fail(err, label, "%s: \"run_type\" is not a string", shown(n, nb));
+				FAIL( "%s: \"run_type\" is not a string", shown(n, nb));
 			if (!strcmp(json_string_value(rt), "aggregate"))
 				continue;
 			if (strcmp(json_string_value(rt), "iteration"))
-				return fail(err, label, "%s: unknown run_type \"%.40s\"", shown(n, nb),
+				FAIL( "%s: unknown run_type \"%.40s\"", shown(n, nb),
 					    json_string_value(rt));
 		} else if (json_object_get(row, "aggregate_name")) {
 			continue;	/* Google Benchmark before 1.5: no run_type */
 		}
 		b = get_bench(f, n);
 		if (!b)
-			return fail(err, label, "out of memory");
+			FAIL( "out of memory");
 		eo = json_object_get(row, "error_occurred");
 		if (eo && !json_is_boolean(eo))
-			return fail(err, label, "%s: \"error_occurred\" is not a boolean", shown(n, nb));
+			FAIL( "%s: \"error_occurred\" is not a boolean", shown(n, nb));
 		if (json_is_true(eo)) {
 			json_t *msg = json_object_get(row, "error_message");
 
@@ -173,7 +450,7 @@ static int read_rows(struct gb_file *f, const char *label, enum gb_metric metric
 			if (!b->error) {
 				b->error = strdup(json_is_string(msg) ? json_string_value(msg) : "error");
 				if (!b->error)
-					return fail(err, label, "out of memory");
+					FAIL( "out of memory");
 			}
 			used++;
 			continue;
@@ -181,32 +458,64 @@ static int read_rows(struct gb_file *f, const char *label, enum gb_metric metric
 		tu = json_object_get(row, "time_unit");
 		if (tu) {
 			if (!json_is_string(tu))
-				return fail(err, label, "%s: \"time_unit\" is not a string", shown(n, nb));
+				FAIL( "%s: \"time_unit\" is not a string", shown(n, nb));
 			unit = json_string_value(tu);
 		}
 		ns = unit_ns(unit);
 		if (ns == 0)
-			return fail(err, label, "%s: unknown time_unit \"%.20s\" (want ns, us, ms or s)",
+			FAIL( "%s: unknown time_unit \"%.20s\" (want ns, us, ms or s)",
 				    shown(n, nb), unit);
 		val = json_object_get(row, key);
 		if (!val)
-			return fail(err, label, "%s: a repetition row without \"%s\"", shown(n, nb), key);
+			FAIL( "%s: a repetition row without \"%s\"", shown(n, nb), key);
 		if (json_is_null(val))
-			return fail(err, label, "%s: \"%s\" is null, NaN or infinite", shown(n, nb), key);
+			FAIL( "%s: \"%s\" is null, NaN or infinite", shown(n, nb), key);
 		if (!json_is_number(val))
-			return fail(err, label, "%s: \"%s\" is not a number", shown(n, nb), key);
+			FAIL( "%s: \"%s\" is not a number", shown(n, nb), key);
 		v = json_number_value(val) * ns;
 		if (!isfinite(v))
-			return fail(err, label, "%s: \"%s\" is not finite", shown(n, nb), key);
+			FAIL( "%s: \"%s\" is not finite", shown(n, nb), key);
 		if (v <= 0)
-			return fail(err, label, "%s: \"%s\" is %g, not positive", shown(n, nb), key, v);
-		if (push(b, v))
-			return fail(err, label, "out of memory");
+			FAIL( "%s: \"%s\" is %g, not positive", shown(n, nb), key, v);
+		run_label(row, rl, sizeof(rl));
+		run = run_index(f, &t, rl);
+		if (run < 0)
+			goto oom;
+		rep = json_object_get(row, "repetition_index");
+		ri = json_is_integer(rep) && json_integer_value(rep) >= 0 ?
+		     (long)json_integer_value(rep) : -1;
+		if (push(b, v, (unsigned)run, ri))
+			goto oom;
+		if (b->n == 1) {
+			json_t *th = json_object_get(row, "threads");
+
+			b->threads = json_is_integer(th) && json_integer_value(th) > 0 &&
+				     json_integer_value(th) < 1 << 20 ? (int)json_integer_value(th) : 1;
+		}
+		{
+			uint64_t h = t.fp[run];
+
+			h = fnv(h, n, strlen(n) + 1);
+			h = fnv(h, &ri, sizeof(ri));
+			t.fp[run] = fnv(h, &v, sizeof(v));
+			t.rows[run]++;
+		}
 		used++;
 	}
-	if (!used)
-		return fail(err, label, "no repetition rows (run_type \"iteration\") in \"benchmarks\"");
-	return 0;
+	if (!used) {
+		fail(err, label, "no repetition rows (run_type \"iteration\") in \"benchmarks\"");
+		goto out;
+	}
+	rc = check_duplicates(f, &t, label, err);
+	goto out;
+#undef FAIL
+oom:
+	fail(err, label, "out of memory");
+out:
+	free(t.slot);
+	free(t.fp);
+	free(t.rows);
+	return rc;
 }
 
 static int finish(struct gb_file *f, const char *label, enum gb_metric metric, char err[GB_ERR_LEN])
@@ -251,7 +560,8 @@ char *gb_nonfinite_to_null(const char *in, size_t len, size_t *count, size_t *ou
 {
 	static const char *const tokens[] = { "-NaN", "NaN", "-Infinity", "Infinity", "-inf", "inf",
 					      "-nan", "nan" };
-	char *out = malloc(2 * len + 1), *o = out;
+	/* Each token of 3 or more bytes becomes the 4 bytes of null: at most 4/3 as long. */
+	char *out = malloc(len + len / 3 + 8), *o = out;
 	const char *end = in + len;
 	bool str = false;
 
@@ -272,6 +582,10 @@ char *gb_nonfinite_to_null(const char *in, size_t len, size_t *count, size_t *ou
 		}
 		if (*in == '"') {
 			str = true;
+			*o++ = *in++;
+			continue;
+		}
+		if (*in != 'N' && *in != 'n' && *in != 'I' && *in != 'i' && *in != '-') {
 			*o++ = *in++;
 			continue;
 		}
@@ -309,32 +623,48 @@ static int parse_error(const char *label, const json_error_t *je, char err[GB_ER
 		    je->text);
 }
 
-int gb_read_buffer(const char *buf, size_t len, const char *label, enum gb_metric metric,
-		   struct gb_file *f, char err[GB_ERR_LEN])
+/* @buf (not NUL-terminated) as a document; NULL with one line in @err. */
+static json_t *load_buffer(const char *buf, size_t len, const char *label, char err[GB_ERR_LEN])
 {
 	json_error_t je;
 	size_t i, nonfinite, clean_len;
 	char *clean;
+	json_t *root;
 
-	memset(f, 0, sizeof(*f));
 	for (i = 0; i < len && (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\n' || buf[i] == '\r');
 	     i++)
 		;
 	if (i == len) {
 		fail(err, label, "empty file");
-		return -1;
+		return NULL;
+	}
+	if (!memmem(buf, len, "NaN", 3) && !memmem(buf, len, "nan", 3) &&
+	    !memmem(buf, len, "Inf", 3) && !memmem(buf, len, "inf", 3)) {
+		/* Nothing to replace: no copy (memory stays a small multiple of the file). */
+		root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &je);
+		if (!root)
+			parse_error(label, &je, err);
+		return root;
 	}
 	clean = gb_nonfinite_to_null(buf, len, &nonfinite, &clean_len);
 	if (!clean) {
 		fail(err, label, "out of memory");
-		return -1;
+		return NULL;
 	}
-	f->root = json_loadb(clean, clean_len, JSON_REJECT_DUPLICATES, &je);
+	root = json_loadb(clean, clean_len, JSON_REJECT_DUPLICATES, &je);
 	free(clean);
-	if (!f->root) {
+	if (!root)
 		parse_error(label, &je, err);
+	return root;
+}
+
+static int read_root(struct gb_file *f, json_t *root, const char *label, enum gb_metric metric,
+		     char err[GB_ERR_LEN])
+{
+	memset(f, 0, sizeof(*f));
+	f->root = root;
+	if (!root)
 		return -1;
-	}
 	if (finish(f, label, metric, err)) {
 		gb_free(f);
 		return -1;
@@ -342,21 +672,31 @@ int gb_read_buffer(const char *buf, size_t len, const char *label, enum gb_metri
 	return 0;
 }
 
-int gb_read_file(const char *path, enum gb_metric metric, struct gb_file *f, char err[GB_ERR_LEN])
+int gb_read_buffer(const char *buf, size_t len, const char *label, enum gb_metric metric,
+		   struct gb_file *f, char err[GB_ERR_LEN])
+{
+	return read_root(f, load_buffer(buf, len, label, err), label, metric, err);
+}
+
+json_t *gb_load_json(const char *path, char err[GB_ERR_LEN])
 {
 	FILE *fp = fopen(path, "rb");
 	char *buf = NULL;
 	size_t len = 0, cap = 0;
 	struct stat st;
-	int rc;
+	json_t *root;
 
-	memset(f, 0, sizeof(*f));
-	if (!fp)
-		return fail(err, path, "cannot open: %s", strerror(errno));
+	if (!fp) {
+		fail(err, path, "cannot open: %s", strerror(errno));
+		return NULL;
+	}
 	if (fstat(fileno(fp), &st) == 0 && S_ISDIR(st.st_mode)) {
 		fclose(fp);
-		return fail(err, path, "is a directory, not a JSON file");
+		fail(err, path, "is a directory, not a JSON file");
+		return NULL;
 	}
+	if (fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
+		cap = (size_t)st.st_size + 1;	/* one read, no doubling */
 	for (;;) {
 		size_t got;
 
@@ -368,9 +708,17 @@ int gb_read_file(const char *path, enum gb_metric metric, struct gb_file *f, cha
 			if (!nb) {
 				free(buf);
 				fclose(fp);
-				return fail(err, path, "out of memory");
+				fail(err, path, "out of memory");
+				return NULL;
 			}
 			buf = nb;
+		} else if (!buf) {
+			buf = malloc(cap);
+			if (!buf) {
+				fclose(fp);
+				fail(err, path, "out of memory");
+				return NULL;
+			}
 		}
 		got = fread(buf + len, 1, cap - len, fp);
 		len += got;
@@ -380,10 +728,22 @@ int gb_read_file(const char *path, enum gb_metric metric, struct gb_file *f, cha
 	if (ferror(fp)) {
 		free(buf);
 		fclose(fp);
-		return fail(err, path, "read error");
+		fail(err, path, "read error");
+		return NULL;
 	}
 	fclose(fp);
-	rc = gb_read_buffer(buf ? buf : "", len, path, metric, f, err);
+	root = load_buffer(buf ? buf : "", len, path, err);
 	free(buf);
-	return rc;
+	return root;
+}
+
+int gb_read_file(const char *path, enum gb_metric metric, struct gb_file *f, char err[GB_ERR_LEN])
+{
+	return read_root(f, gb_load_json(path, err), path, metric, err);
+}
+
+int gb_read_json(json_t *root, const char *label, enum gb_metric metric, struct gb_file *f,
+		 char err[GB_ERR_LEN])
+{
+	return read_root(f, json_incref(root), label, metric, err);
 }

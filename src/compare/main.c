@@ -33,6 +33,21 @@ static void usage(FILE *out)
 "  --alpha=A            significance level and 1-A interval (default 0.05)\n"
 "  --correction=holm|bh|none  multiple-comparison correction (default holm)\n"
 "  --filter=ERE         compare only the benchmarks whose names match\n"
+"  --cells=FILE         compare only the benchmarks named in FILE (one a line,\n"
+"                       '#' comments); --cell=NAME adds one (repeatable)\n"
+"  --host-factor=auto|none|F  absolute times: auto (default) estimates the\n"
+"                       host factor from the calibration cells of both files\n"
+"                       and gives verdicts on normalised times; without them,\n"
+"                       refuses when most benchmarks moved together ('host\n"
+"                       differs'); none: raw times; F: divide the contender by F\n"
+"  --calibration=ERE    the calibration cells (default '%s')\n"
+"  --ratio=ERE=DEN      compare within-run ratios instead: each benchmark whose\n"
+"                       name matches ERE over the one named DEN (\\1..\\9: ERE's\n"
+"                       groups), per run and repetition (repeatable);\n"
+"                       --ratio=findings: the pairs of the four questions\n"
+"                       (retry|xadd/null, grouped/subpage, batched/per-page\n"
+"                       unpin, lock|bias|flag_*/flag, onebased/zerobased,\n"
+"                       capi/native)\n"
 "  --allow-missing      compare the common benchmarks when the sets differ\n"
 "  --ignore-machine     compare results whose machine keys differ\n"
 "  --fail-on-noisy      exit 1 on 'too noisy' as well\n"
@@ -41,7 +56,8 @@ static void usage(FILE *out)
 "  --callgrind=DIR      convert a refbench --instr-count run's JSON and its\n"
 "                       callgrind dumps in DIR into instructions per iteration\n"
 "  --set-context=K=V    with --merge/--callgrind: add K=V to the context\n",
-		100 * RB_DEFAULT_THRESHOLD_TIME, 100 * RB_DEFAULT_THRESHOLD_INSTR);
+		100 * RB_DEFAULT_THRESHOLD_TIME, 100 * RB_DEFAULT_THRESHOLD_INSTR,
+		RB_DEFAULT_CALIBRATION);
 }
 
 static int bad(const char *fmt, const char *arg)
@@ -61,10 +77,83 @@ static int parse_double(const char *s, double lo, double hi, double *out)
 	return errno || end == s || *end || !(*out >= lo && *out <= hi);
 }
 
+struct names {
+	char **v;
+	size_t n, cap;
+};
+
+static void free_names(struct names *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		free(s->v[i]);
+	free(s->v);
+	memset(s, 0, sizeof(*s));
+}
+
+static int add_name(struct names *s, const char *name)
+{
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? 2 * s->cap : 16;
+		char **nv = realloc(s->v, cap * sizeof(*nv));
+
+		if (!nv)
+			return -1;
+		s->v = nv;
+		s->cap = cap;
+	}
+	s->v[s->n] = strdup(name);
+	return s->v[s->n] ? (s->n++, 0) : -1;
+}
+
+/* --cells=FILE: one name a line; blank lines and '#' comments skipped. */
+static int read_cells(const char *path, struct names *s)
+{
+	FILE *fp = fopen(path, "r");
+	char *line = NULL;
+	size_t cap = 0, before = s->n;
+	ssize_t len;
+
+	if (!fp) {
+		fprintf(stderr, "refbench-compare: --cells=%s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	while ((len = getline(&line, &cap, fp)) >= 0) {
+		char *b = line, *e = line + len;
+
+		while (e > b && (e[-1] == '\n' || e[-1] == '\r' || e[-1] == ' ' || e[-1] == '\t'))
+			*--e = '\0';
+		while (*b == ' ' || *b == '\t')
+			b++;
+		if (!*b || *b == '#')
+			continue;
+		if (add_name(s, b)) {
+			free(line);
+			fclose(fp);
+			fprintf(stderr, "refbench-compare: out of memory\n");
+			return -1;
+		}
+	}
+	free(line);
+	fclose(fp);
+	if (s->n == before) {
+		fprintf(stderr, "refbench-compare: --cells=%s: no benchmark name in the file\n", path);
+		return -1;
+	}
+	return 0;
+}
+
+static struct names cells;
+
+static void free_cells(void)
+{
+	free_names(&cells);
+}
+
 int main(int argc, char **argv)
 {
 	enum { O_FORMAT = 256, O_METRIC, O_THRESHOLD, O_ALPHA, O_CORR, O_FILTER, O_ALLOW,
-	       O_IGNORE, O_NOISY, O_MERGE, O_CALLGRIND, O_SETCTX, O_HELP };
+	       O_IGNORE, O_NOISY, O_MERGE, O_CALLGRIND, O_SETCTX, O_HELP, O_CELLS, O_CELL, O_HF,
+	       O_CALIB, O_RATIO };
 	static const struct option longopts[] = {
 		{ "format", required_argument, NULL, O_FORMAT },
 		{ "metric", required_argument, NULL, O_METRIC },
@@ -80,6 +169,11 @@ int main(int argc, char **argv)
 		{ "callgrind", required_argument, NULL, O_CALLGRIND },
 		{ "set-context", required_argument, NULL, O_SETCTX },
 		{ "help", no_argument, NULL, O_HELP },
+		{ "cells", required_argument, NULL, O_CELLS },
+		{ "cell", required_argument, NULL, O_CELL },
+		{ "host-factor", required_argument, NULL, O_HF },
+		{ "calibration", required_argument, NULL, O_CALIB },
+		{ "ratio", required_argument, NULL, O_RATIO },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct rb_cmp_opts o = {
@@ -94,7 +188,10 @@ int main(int argc, char **argv)
 	struct rb_cmp_result r;
 	char err[GB_ERR_LEN];
 	FILE *out = stdout;
+	static struct rb_ratio ratios[64];
+	size_t nratios = 0;
 
+	atexit(free_cells);
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
 		switch (c) {
@@ -147,6 +244,70 @@ int main(int argc, char **argv)
 		case O_NOISY:
 			o.fail_on_noisy = 1;
 			break;
+		case O_CELLS:
+			if (read_cells(optarg, &cells)) {
+				free_names(&cells);
+				return 2;
+			}
+			break;
+		case O_CELL:
+			if (!*optarg || add_name(&cells, optarg)) {
+				free_names(&cells);
+				return bad("--cell=%s: want a benchmark name", optarg);
+			}
+			break;
+		case O_HF:
+			if (!strcmp(optarg, "auto")) {
+				o.hf_mode = RB_HF_AUTO;
+			} else if (!strcmp(optarg, "none")) {
+				o.hf_mode = RB_HF_NONE;
+			} else if (!parse_double(optarg, 0.01, 100, &o.hf_value)) {
+				o.hf_mode = RB_HF_FIXED;
+			} else {
+				free_names(&cells);
+				return bad("--host-factor=%s: want auto, none or a factor from 0.01 to 100",
+					   optarg);
+			}
+			break;
+		case O_CALIB:
+			o.calibration = optarg;
+			break;
+		case O_RATIO: {
+			char *eq = strrchr(optarg, '=');
+
+			if (!strcmp(optarg, "findings")) {
+				/* The like-for-like pairs of the four questions (and the harness). */
+				static const struct rb_ratio findings[] = {
+					{ "^split/retry/(.*)$", "split/null/\\1" },
+					{ "^split/xadd/(.*)$", "split/null/\\1" },
+					{ "^grab/grouped/(.*)$", "grab/subpage/\\1" },
+					{ "^grab/unpin_batched/(.*)$", "grab/unpin_per_page/\\1" },
+					{ "^pin/(lock|bias|flag_fullmb|flag_refcount)/(.*)$", "pin/flag/\\2" },
+					{ "^devmap/onebased/(.*)$", "devmap/zerobased/\\1" },
+					{ "^harness/capi/(.*)$", "harness/native/\\1" },
+				};
+
+				for (size_t i = 0; i < sizeof(findings) / sizeof(findings[0]); i++) {
+					if (nratios == sizeof(ratios) / sizeof(ratios[0]))
+						return bad("%s", "too many --ratio");
+					ratios[nratios++] = findings[i];
+				}
+				break;
+			}
+
+			if (!eq || eq == optarg || !eq[1]) {
+				free_names(&cells);
+				return bad("--ratio=%s: want NUMERATOR_ERE=DENOMINATOR (e.g. "
+					   "'^split/retry/(.*)=split/null/\\1')", optarg);
+			}
+			if (nratios == sizeof(ratios) / sizeof(ratios[0])) {
+				free_names(&cells);
+				return bad("%s", "too many --ratio");
+			}
+			*eq = '\0';
+			ratios[nratios++] = (struct rb_ratio){ .num = optarg, .den = eq + 1 };
+			break;
+		}
 		case 'o':
 			outpath = optarg;
 			break;
@@ -186,17 +347,29 @@ int main(int argc, char **argv)
 	}
 	if (nkv)
 		return bad("%s", "--set-context goes with --merge or --callgrind");
-	if (argc - optind != 2)
+	if (argc - optind != 2) {
+		free_names(&cells);
 		return bad("%s", "want two files: BASELINE.json CONTENDER.json");
+	}
+	if (cells.n) {
+		o.cells = (const char *const *)cells.v;
+		o.ncells = cells.n;
+	}
+	o.ratios = ratios;
+	o.nratios = nratios;
 	if (gb_read_file(argv[optind], o.metric, &a, err)) {
 		fprintf(stderr, "refbench-compare: %s\n", err);
+		free_names(&cells);
 		return 2;
 	}
+	gb_drop_rows(&a);	/* read: only the context is needed from here on */
 	if (gb_read_file(argv[optind + 1], o.metric, &b, err)) {
 		fprintf(stderr, "refbench-compare: %s\n", err);
 		gb_free(&a);
+		free_names(&cells);
 		return 2;
 	}
+	gb_drop_rows(&b);
 	rc = rb_compare(&a, &b, &o, &r, err);
 	if (rc) {
 		fprintf(stderr, "refbench-compare: %s\n", err);
@@ -218,5 +391,6 @@ int main(int argc, char **argv)
 	rb_compare_free(&r);
 	gb_free(&a);
 	gb_free(&b);
+	free_names(&cells);
 	return rc;
 }

@@ -117,14 +117,27 @@ int rb_tool_merge(const char *out, const char *const *in, size_t nin, const char
 		}
 		json_array_foreach(json_object_get(f.root, "benchmarks"), j, row) {
 			json_t *rt = json_object_get(row, "run_type");
-			json_t *copy;
+			json_t *copy, *old;
 
 			if (json_is_string(rt) && !strcmp(json_string_value(rt), "aggregate"))
 				continue;
 			if (!rt && json_object_get(row, "aggregate_name"))
 				continue;
 			copy = json_deep_copy(row);
-			json_object_set_new(copy, "refbench_run", json_integer((json_int_t)i));
+			old = json_object_get(copy, "refbench_run");
+			if (json_is_integer(old) || json_is_string(old)) {
+				/* A merged file merged again: its runs stay apart. */
+				char run[96];
+
+				if (json_is_integer(old))
+					snprintf(run, sizeof(run), "%zu.%lld", i,
+						 (long long)json_integer_value(old));
+				else
+					snprintf(run, sizeof(run), "%zu.%.60s", i, json_string_value(old));
+				json_object_set_new(copy, "refbench_run", json_string(run));
+			} else {
+				json_object_set_new(copy, "refbench_run", json_integer((json_int_t)i));
+			}
 			json_array_append_new(rows, copy);
 		}
 		if (i)
@@ -136,6 +149,16 @@ int rb_tool_merge(const char *out, const char *const *in, size_t nin, const char
 	}
 	json_object_set_new(root, "benchmarks", rows);
 	rows = NULL;
+	{
+		/* The merged rows as the compare will read them: a run given twice is refused. */
+		struct gb_file check;
+
+		if (gb_read_json(root, "--merge", GB_REAL_TIME, &check, err)) {
+			fprintf(stderr, "refbench-compare: %s (inputs: %s ...)\n", err, in[0]);
+			goto out;
+		}
+		gb_free(&check);
+	}
 	if ((rc = set_context(root, kv, nkv, 0)) != 0)
 		goto out;
 	{
