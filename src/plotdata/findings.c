@@ -1422,7 +1422,7 @@ int pd_cmd_findings(int argc, char **argv)
 				tsv(ts, fr->q->question);
 				fputc('\t', ts);
 				tsv(ts, fr->q->label);
-				fprintf(ts, "\t%s\t%s\t%s\t%s\t%s\t%s%s%s%s\t%s\t", fr->placement, v, ci,
+				fprintf(ts, "\t%s\t%s\t%s\t%s\t%s\t%s\t%s%s%s%s\t%s\t", fr->placement, v, ci,
 					spread, n, fr->reading, kern, strcmp(kern, "-") ? " (" : "",
 					strcmp(kern, "-") ? fr->q->kernel_src : "",
 					strcmp(kern, "-") ? ")" : "", fr->base);
