@@ -204,6 +204,14 @@ compare)
   expect_row "$d" "" 2 "harness/native/fetch_add_relaxed" 0.5 -1 2 3 0.62
   expect_row "$d" "" 3 "split/freeze/pmd/order:9/real_time/threads:8" 6 -8 21 4 0.31
   expect_row "$d" "" 4 "harness/capi/empty" 0 "?" "?" 3 "?"
+  # the figure: only the verdicts other than "no change", by family, largest |change| first
+  cf=$out/compare-figure.dat
+  got=$(awk -F'\t' '!/^#/ { printf "%s:%s ", $1, $2 }' "$cf")
+  want="0:split/null/pmd/order:9/real_time/threads:1 1:split/retry/pmd/order:9/real_time/threads:2 2:split/freeze/pmd/order:9/real_time/threads:8 "
+  [ "$got" = "$want" ] && ok "compare figure: the 3 cells with a verdict other than no change" ||
+    fail "compare-figure.dat rows: got '$got', want '$want'"
+  grep -q "^nshown = 3$" "$out/compare.gp" && grep -q "^famlabel_1 = 'split'$" "$out/compare.gp" ||
+    fail "compare.gp: nshown 3 and the family heading"
   v=$out/verdicts.tsv
   expect_row "$v" "" "split/freeze/pmd/order:9/real_time/threads:8" 50 53 ns 6 -8 21 0.31 "too noisy"
   grep -q 'too noisy	needs about 40 repetitions' "$v" || fail "verdicts.tsv: too noisy note"
