@@ -174,6 +174,7 @@ struct fdata {
 	int ncells;
 	struct fcell *cells;
 	char machine[256], commit[64], key[256];
+	bool matrix;		/* a file is a refbench-matrix run: one process per cell */
 };
 
 /*
@@ -295,6 +296,8 @@ static void load_file(struct fdata *d, const char *path)
 	d->roots[g] = root;
 	d->paths[g] = pd_xstrdup(path);
 	d->ngroups++;
+	if (json_object_get(root, "matrix") || pd_ctx_str(ctx, "matrix_preset"))
+		d->matrix = true;
 	if (g == 0) {
 		const char *k = pd_ctx_str(ctx, "machine_key");
 
@@ -1344,14 +1347,18 @@ int pd_cmd_findings(int argc, char **argv)
 	}
 	char nstr[96];
 
+	/* a matrix run's file holds one process per cell: a "run", not a process */
+	const char *unit = d.matrix ? (gmax == 1 ? "run (a process per cell)" : "runs (a process per cell)")
+				    : (gmax == 1 ? "process" : "processes");
+
 	if (gmax == 0)
 		snprintf(nstr, sizeof(nstr), "n = 0");
 	else if (rmin == rmax)
-		snprintf(nstr, sizeof(nstr), "n = %s%d process%s x %d repetitions",
-			 gmin == gmax ? "" : "up to ", gmax, gmax == 1 ? "" : "es", rmin);
+		snprintf(nstr, sizeof(nstr), "n = %s%d %s x %d repetitions",
+			 gmin == gmax ? "" : "up to ", gmax, unit, rmin);
 	else
-		snprintf(nstr, sizeof(nstr), "n = %s%d process%s x %d-%d repetitions",
-			 gmin == gmax ? "" : "up to ", gmax, gmax == 1 ? "" : "es", rmin, rmax);
+		snprintf(nstr, sizeof(nstr), "n = %s%d %s x %d-%d repetitions",
+			 gmin == gmax ? "" : "up to ", gmax, unit, rmin, rmax);
 
 	/* the outputs */
 	{
@@ -1407,7 +1414,7 @@ int pd_cmd_findings(int argc, char **argv)
 					fmt_num(smax, sizeof(smax), fr->e.smax);
 					snprintf(spread, sizeof(spread), "%s-%s", smin, smax);
 				} else {
-					snprintf(spread, sizeof(spread), "1 process");
+					snprintf(spread, sizeof(spread), d.matrix ? "1 run" : "1 process");
 				}
 				snprintf(n, sizeof(n), "%dx%d%s", fr->e.groups, fr->e.reps_min,
 					 fr->e.reps_min == fr->e.reps_max ? "" : "+");

@@ -467,7 +467,17 @@ browser)
     echo "SKIP: chromium is not installed (apt-get install chromium); the report was not checked in a browser"
     exit 77
   fi
-  plot_run "$work/run" || exit 1
+  # the known run plus the findings' stored run, so that the page has the
+  # findings table and figures too
+  mkdir -p "$work/run"
+  export REFBENCH_QUESTIONS=$data/findings/questions.tsv RB_BASELINES_DIR=$work/none
+  jq -s '.[0] + {benchmarks: (.[0].benchmarks + .[1].benchmarks)}' "$data/run.json" \
+    <(sed 's/: NaN/: null/' "$data/findings/run-a.json") >"$work/run/refbench.json" ||
+    { fail "jq could not merge the test runs"; exit 1; }
+  cp "$data/compare.json" "$work/run/compare.json"
+  echo 'build/release/bench/refbench --benchmark_repetitions=3' >"$work/run/command.txt"
+  "$root/scripts/plot" "$work/run" >"$work/run.log" 2>&1 || { cat "$work/run.log"; fail "scripts/plot"; exit 1; }
+  grep -q 'src="plots/findings-grab.png"' "$work/run/report.html" || fail "the report shows no findings figure"
   page=$work/run/report.html
   # every local link of the page exists, and none is absolute or remote
   links=$(grep -o -E '(src|href)="[^"]*"' "$page" | sed -E 's/^(src|href)="//; s/"$//' | sort -u)
@@ -537,7 +547,7 @@ EOF
     "RB-OK images=$nimg first=findings") ok "chromium: page loaded, $nimg images rendered, the findings section first" ;;
     *) fail "chromium (exit $rc): ${result:-no result in the DOM}"; tail -n 5 "$work/chromium.log" ;;
   esac
-  [ "$nimg" -ge $((2 * ${#figures_expected[@]})) ] || fail "the page shows $nimg images, want PNG+SVG of ${#figures_expected[@]} figures"
+  [ "$nimg" -ge $((2 * (${#figures_expected[@]} + 4))) ] || fail "the page shows $nimg images, want PNG+SVG of ${#figures_expected[@]} figures and 4 findings figures"
   # and a screenshot of the page itself is a real, non-blank picture
   timeout 90 "$chromium" "${flags[@]}" --window-size=1400,2000 --hide-scrollbars \
     --screenshot="$work/shot.png" "file://$page" >/dev/null 2>>"$work/chromium.log"
