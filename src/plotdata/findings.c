@@ -185,8 +185,8 @@ static char *read_sanitised(const char *path)
 {
 	FILE *f = fopen(path, "r");
 	struct stat st;
-	char *buf;
-	size_t len;
+	char *buf, *out;
+	size_t len, o = 0;
 	bool in_str = false;
 
 	if (!f)
@@ -197,32 +197,40 @@ static char *read_sanitised(const char *path)
 	len = fread(buf, 1, (size_t)st.st_size, f);
 	fclose(f);
 	buf[len] = 0;
+	/* "NaN" (3) -> "null" (4): at most 4/3 the length */
+	out = pd_xmalloc(len * 2 + 1);
 	for (size_t i = 0; i < len; i++) {
 		if (in_str) {
-			if (buf[i] == '\\')
-				i++;
+			if (buf[i] == '\\' && i + 1 < len)
+				out[o++] = buf[i++];
 			else if (buf[i] == '"')
 				in_str = false;
+			out[o++] = buf[i];
 			continue;
 		}
 		if (buf[i] == '"') {
 			in_str = true;
 		} else if (!strncmp(buf + i, "-Infinity", 9)) {
-			memcpy(buf + i, "null     ", 9);
+			memcpy(out + o, "null", 4);
+			o += 4;
 			i += 8;
+			continue;
 		} else if (!strncmp(buf + i, "Infinity", 8)) {
-			memcpy(buf + i, "null    ", 8);
+			memcpy(out + o, "null", 4);
+			o += 4;
 			i += 7;
+			continue;
 		} else if (!strncmp(buf + i, "NaN", 3)) {
-			memcpy(buf + i, "nul", 3);
-			memmove(buf + i + 4, buf + i + 3, len - i - 3 + 1);
-			buf = pd_xrealloc(buf, len + 2);
-			buf[i + 3] = 'l';
-			len++;
-			i += 3;
+			memcpy(out + o, "null", 4);
+			o += 4;
+			i += 2;
+			continue;
 		}
+		out[o++] = buf[i];
 	}
-	return buf;
+	out[o] = 0;
+	free(buf);
+	return out;
 }
 
 static json_t *load_json_lenient(const char *path)
