@@ -515,6 +515,26 @@ static double spec_value(const struct fcell *c, const char *spec, bool *target)
 	return res;
 }
 
+/*
+ * The fewest iterations of a repetition of a cell whose iteration count
+ * Google Benchmark chose (no /iterations: in the name), when below 100;
+ * else 0.
+ */
+static int few_iterations(const struct fcell *c)
+{
+	double least = INFINITY;
+
+	if (!c || strstr(c->name, "/iterations:"))
+		return 0;
+	for (int i = 0; i < c->n; i++) {
+		double it = jnum(c->rep[i], "iterations");
+
+		if (isfinite(it) && it < least)
+			least = it;
+	}
+	return least < 100 ? (int)least : 0;
+}
+
 /* ---- the statistic and its bootstrap ---------------------------------- */
 
 static uint64_t rng_state;
@@ -1320,6 +1340,17 @@ int pd_cmd_findings(int argc, char **argv)
 				snprintf(fr->note, sizeof(fr->note), "%s",
 					 strcmp(q->note, "-") ? q->note
 					 : "more than 2x from the kernel's figure: see the family doc");
+			{
+				/* Google Benchmark chose too few iterations (min_time under load) */
+				int few = few_iterations(cn);
+
+				if (!few)
+					few = few_iterations(cd);
+				if (few)
+					snprintf(fr->note + strlen(fr->note), sizeof(fr->note) - strlen(fr->note),
+						 "%sa repetition ran %d iteration%s: too few to time; raise --benchmark_min_time",
+						 *fr->note ? "; " : "", few, few == 1 ? "" : "s");
+			}
 			if (missed)	/* a correct variant never misses a pin */
 				snprintf(fr->note + strlen(fr->note), sizeof(fr->note) - strlen(fr->note),
 					 "%sMISSED PINS: a correct variant must never miss one",
