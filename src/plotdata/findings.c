@@ -1451,7 +1451,7 @@ int pd_cmd_findings(int argc, char **argv)
 				if (fr->e.groups > 1) {
 					fmt_num(smin, sizeof(smin), fr->e.smin);
 					fmt_num(smax, sizeof(smax), fr->e.smax);
-					snprintf(spread, sizeof(spread), "%s-%s", smin, smax);
+					snprintf(spread, sizeof(spread), "%s..%s", smin, smax);
 				} else {
 					snprintf(spread, sizeof(spread), d.matrix ? "1 run" : "1 process");
 				}

@@ -369,13 +369,13 @@ findings)
     done
     ok "row '$label' @ $place"
   }
-  expect_row_label "retry/null per grab, order 9, 10000 splits/s" none 0.945 - 0.9-0.99 2x3 \
+  expect_row_label "retry/null per grab, order 9, 10000 splits/s" none 0.945 - 0.9..0.99 2x3 \
     "no measurable difference" - 1 "splits/s 10367/10000" -
   expect_row_label "retry/null per grab, order 9, 10000 splits/s" compact 1.5 - "1 process" 1x3 \
     "numerator slower" - "not in baseline"
-  expect_row_label "subpage/grouped per page, device-dax 16 GiB, get" none 7 - 7-7 2x3 - \
+  expect_row_label "subpage/grouped per page, device-dax 16 GiB, get" none 7 - 7..7 2x3 - \
     "9.7 (gup_test get-fast)" "not in baseline" - -
-  expect_row_label "subpage/grouped per page, device-dax 16 GiB, pin" none 5 - 5-5 2x3 - \
+  expect_row_label "subpage/grouped per page, device-dax 16 GiB, pin" none 5 - 5..5 2x3 - \
     "14.0 (gup_test pin-fast)" - - "the test explanation of a 2x gap"
   expect_row_label "lock/flag per pin+unpin" none 1.2 - - - "numerator slower" - 1.5 \
     "missed n/a/n/a; fp/decision 0/0.01" -
