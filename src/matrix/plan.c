@@ -31,8 +31,15 @@ struct preset {
 };
 
 static const struct preset presets[] = {
-	/* CI and the README's first command: a few minutes on 2 vCPUs */
-	{ "quick", "none,compact", "local", "0.02", 3, true },
+	/*
+	 * CI and the README's first command. scripts/bench narrows it to the
+	 * findings' key cells (scripts/findings --filter, from
+	 * src/findings/questions.tsv): about 65 cells, 10 repetitions each so
+	 * that the findings have intervals and the comparison verdicts (those
+	 * cells took 20 s at 3 repetitions in the stored baseline's run: about
+	 * 70 s of cells, 2 minutes with the build check, comparison and plots).
+	 */
+	{ "quick", "none,compact", "local", "0.02", 10, true },
 	/* everything this machine can give */
 	{ "full", NULL, "local,remote,interleave", "0.05", 3, false },
 };

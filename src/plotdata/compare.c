@@ -88,8 +88,21 @@ static void side(const char *cmp_path, json_t *root, const char *key, char *mach
 	json_decref(file);
 }
 
+/* the figure's cells at most */
+#define MAX_SHOWN 30
+
+/* Where family @f first appears in order[0..n). */
+static size_t first_family(char **fam, const size_t *order, size_t n, const char *f)
+{
+	for (size_t a = 0; a < n; a++)
+		if (!strcmp(fam[order[a]], f))
+			return a;
+	return n;
+}
+
 int pd_cmd_compare(int argc, char **argv)
 {
+	int nfig_rows = 0;
 	const char *path, *out;
 	json_t *root, *benches, *b;
 	char bm[256], bc[64], cm[256], cc[64];
@@ -119,11 +132,81 @@ int pd_cmd_compare(int argc, char **argv)
 	side(path, root, "contender", cm, sizeof(cm), cc, sizeof(cc));
 	top_unit = json_string_value(json_object_get(root, "unit"));
 
+	/*
+	 * The figure shows the cells whose verdict is not "no change" (all of
+	 * them when every cell reads "no change"), at most MAX_SHOWN, those of
+	 * the largest |change|; grouped by family, each family under its name.
+	 */
+	size_t nb = json_array_size(benches), nshown = 0;
+	double *chg = pd_xmalloc(sizeof(double) * nb);
+	int *codes = pd_xmalloc(sizeof(int) * nb), *ypos = pd_xmalloc(sizeof(int) * nb);
+	char **fam = pd_xmalloc(sizeof(char *) * nb);
+	size_t *order = pd_xmalloc(sizeof(size_t) * nb);
+
 	pd_mkdir(out);
 	f = pd_create(out, "compare.dat");
 	v = pd_create(out, "verdicts.tsv");
-	fputs("# idx\tname\tchange_pct\tci_low_pct\tci_high_pct\tverdict_code\tp_value\n"
-	      "# verdict_code: 1 regression, 2 improvement, 3 no change, 4 too noisy\n", f);
+	/* first pass: the verdicts and changes, to choose the cells shown */
+	json_array_foreach(benches, i, b) {
+		json_t *jn = json_object_get(b, "name"), *jv = json_object_get(b, "verdict");
+		const char *nm = json_is_string(jn) ? json_string_value(jn) : "?";
+
+		codes[i] = json_is_string(jv) ? verdict_code(json_string_value(jv)) : 0;
+		chg[i] = json_is_object(b) ? opt_num(path, nm, b, "change") : NAN;
+		fam[i] = strndup(nm, strcspn(nm, "/"));
+		ypos[i] = -1;
+	}
+	{
+		bool any = false;
+		size_t k = 0;
+		char *last = NULL;
+		int y = 0;
+
+		for (i = 0; i < nb; i++)
+			any |= codes[i] != 3;
+		for (i = 0; i < nb; i++)
+			if ((!any || codes[i] != 3) && isfinite(chg[i]))
+				order[k++] = i;
+		/* the MAX_SHOWN largest |change| (selection by a simple sort) */
+		for (size_t a = 0; a < k; a++)
+			for (size_t c = a + 1; c < k; c++)
+				if (fabs(chg[order[c]]) > fabs(chg[order[a]])) {
+					size_t t = order[a];
+
+					order[a] = order[c];
+					order[c] = t;
+				}
+		nshown = k < MAX_SHOWN ? k : MAX_SHOWN;
+		/* then by family (where it first appears), keeping the |change| order */
+		{
+			size_t *rank = pd_xmalloc(sizeof(size_t) * (nshown + 1));
+
+			for (size_t a = 0; a < nshown; a++)
+				rank[a] = first_family(fam, order, nshown, fam[order[a]]);
+			for (size_t a = 1; a < nshown; a++)	/* stable insertion sort */
+				for (size_t c = a; c > 0 && rank[c - 1] > rank[c]; c--) {
+					size_t t = order[c], r = rank[c];
+
+					order[c] = order[c - 1];
+					rank[c] = rank[c - 1];
+					order[c - 1] = t;
+					rank[c - 1] = r;
+				}
+			free(rank);
+		}
+		for (size_t a = 0; a < nshown; a++) {
+			if (!last || strcmp(last, fam[order[a]])) {
+				if (last)
+					y++;	/* a gap between families */
+				last = fam[order[a]];
+			}
+			ypos[order[a]] = y++;
+		}
+		nfig_rows = y;
+	}
+	fputs("# idx\tname\tchange_pct\tci_low_pct\tci_high_pct\tverdict_code\tp_value\tfigure_y\tfamily\n"
+	      "# verdict_code: 1 regression, 2 improvement, 3 no change, 4 too noisy\n"
+	      "# figure_y: the row in the figure (? not shown: a \"no change\" cell, or past the largest changes)\n", f);
 	fputs("# name\tbaseline_median\tcontender_median\tunit\tchange_pct\tci_low_pct\t"
 	      "ci_high_pct\tp_value\tverdict\tnote\n", v);
 	json_array_foreach(benches, i, b) {
@@ -164,6 +247,11 @@ int pd_cmd_compare(int argc, char **argv)
 		pd_num(f, hi * 100);
 		fprintf(f, "\t%d\t", code);
 		pd_num(f, p);
+		if (ypos[i] >= 0)
+			fprintf(f, "\t%d\t", ypos[i]);
+		else
+			fputs("\t?\t", f);
+		pd_tsv_str(f, fam[i]);
 		fputc('\n', f);
 		for (int e = 0; e < 3; e++) {
 			double x = (e == 0 ? ch : e == 1 ? lo : hi) * 100;
@@ -200,6 +288,24 @@ int pd_cmd_compare(int argc, char **argv)
 		fputc('\n', v);
 	}
 	pd_close(f, out, "compare.dat");
+	/* the figure's rows alone, in figure order (gnuplot's ytic wants no gaps) */
+	f = pd_create(out, "compare-figure.dat");
+	fputs("# figure_y\tname\tchange_pct\tci_low_pct\tci_high_pct\tverdict_code\n", f);
+	for (size_t a = 0; a < nshown; a++) {
+		size_t k = order[a];
+		json_t *bk = json_array_get(benches, k);
+
+		fprintf(f, "%d\t", ypos[k]);
+		pd_tsv_str(f, json_string_value(json_object_get(bk, "name")));
+		fputc('\t', f);
+		pd_num(f, chg[k] * 100);
+		fputc('\t', f);
+		pd_num(f, opt_num2(path, "?", bk, k_lo) * 100);
+		fputc('\t', f);
+		pd_num(f, opt_num2(path, "?", bk, k_hi) * 100);
+		fprintf(f, "\t%d\n", codes[k]);
+	}
+	pd_close(f, out, "compare-figure.dat");
 	pd_close(v, out, "verdicts.tsv");
 
 	g = pd_create(out, "compare.gp");
@@ -215,8 +321,22 @@ int pd_cmd_compare(int argc, char **argv)
 		pd_gp_str(g, t);
 		free(t);
 	}
-	fprintf(g, "\ndatafile = 'compare.dat'\nnbench = %zu\nmaxname = %d\n",
-		json_array_size(benches), maxname);
+	fprintf(g, "\ndatafile = 'compare-figure.dat'\nnbench = %zu\nnshown = %zu\nnrows = %d\nmaxname = %d\n",
+		json_array_size(benches), nshown, nfig_rows, maxname);
+	/* the family headings: name and row */
+	{
+		int nf = 0;
+		char *last = NULL;
+
+		for (size_t a = 0; a < nshown; a++)
+			if (!last || strcmp(last, fam[order[a]])) {
+				last = fam[order[a]];
+				fprintf(g, "famlabel_%d = ", ++nf);
+				pd_gp_str(g, last);
+				fprintf(g, "\nfamy_%d = %d\n", nf, ypos[order[a]]);
+			}
+		fprintf(g, "nfam = %d\n", nf);
+	}
 	fputs("min_effect_pct = ", g);
 	pd_num(g, isnan(min_effect) ? 0 : min_effect * 100);
 	fputs("\nxlo = ", g);
@@ -236,6 +356,13 @@ int pd_cmd_compare(int argc, char **argv)
 	}
 	fprintf(figs, "compare\tcompare\tA/B: %s (baseline) vs %s\n", bc, cc);
 	pd_close(figs, out, "figures.tsv");
+	for (i = 0; i < nb; i++)
+		free(fam[i]);
+	free(fam);
+	free(chg);
+	free(codes);
+	free(ypos);
+	free(order);
 	json_decref(root);
 	return 0;
 }

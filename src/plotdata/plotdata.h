@@ -104,5 +104,6 @@ void pd_change_points(const double *m, int n, double thr, int window, int *flag,
 int pd_cmd_run(int argc, char **argv);
 int pd_cmd_compare(int argc, char **argv);
 int pd_cmd_history(int argc, char **argv);
+int pd_cmd_findings(int argc, char **argv);
 
 #endif

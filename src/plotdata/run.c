@@ -429,6 +429,9 @@ static void write_bar_row(FILE *f, const char *label, const struct pd_cell **cs,
 	fputc('\n', f);
 }
 
+/* a bars figure at most this many scenario groups wide */
+#define MAX_BAR_CLUSTERS 12
+
 static void bars(struct ctx *x, const char *fam, const struct pd_cell **cs, int n,
 		 const struct strset *variants, const struct strset *places)
 {
@@ -463,6 +466,16 @@ static void bars(struct ctx *x, const char *fam, const struct pd_cell **cs, int 
 		ncl++;
 	}
 
+	/*
+	 * More clusters than a mail-sized figure shows (rotated labels, 40
+	 * groups): the findings figures (one per question) replace it.
+	 */
+	if (ncl > MAX_BAR_CLUSTERS) {
+		for (int k = 0; k < ncl; k++)
+			free(cl[k].label);
+		free(cl);
+		return;
+	}
 	title = pd_xasprintf("%s: time per operation", fam);
 	base = fig_base(x, "bars", fam);
 	dat = pd_xasprintf("%s.dat", base);

@@ -6,7 +6,7 @@
 # one line on stderr and exit status 2.
 #
 # Usage: plots_test.sh TEST   (TEST: figures, data, compare, history, badinput,
-#                              live, browser); run by ctest with
+#                              live, browser, findings, findings_figures); run by ctest with
 #   REFBENCH_PLOTDATA  the refbench-plotdata under test
 #   PLOTS_IMGCHECK     the plots-imgcheck binary
 #   PLOTS_WORK         a scratch directory
@@ -204,6 +204,14 @@ compare)
   expect_row "$d" "" 2 "harness/native/fetch_add_relaxed" 0.5 -1 2 3 0.62
   expect_row "$d" "" 3 "split/freeze/pmd/order:9/real_time/threads:8" 6 -8 21 4 0.31
   expect_row "$d" "" 4 "harness/capi/empty" 0 "?" "?" 3 "?"
+  # the figure: only the verdicts other than "no change", by family, largest |change| first
+  cf=$out/compare-figure.dat
+  got=$(awk -F'\t' '!/^#/ { printf "%s:%s ", $1, $2 }' "$cf")
+  want="0:split/null/pmd/order:9/real_time/threads:1 1:split/retry/pmd/order:9/real_time/threads:2 2:split/freeze/pmd/order:9/real_time/threads:8 "
+  [ "$got" = "$want" ] && ok "compare figure: the 3 cells with a verdict other than no change" ||
+    fail "compare-figure.dat rows: got '$got', want '$want'"
+  grep -q "^nshown = 3$" "$out/compare.gp" && grep -q "^famlabel_1 = 'split'$" "$out/compare.gp" ||
+    fail "compare.gp: nshown 3 and the family heading"
   v=$out/verdicts.tsv
   expect_row "$v" "" "split/freeze/pmd/order:9/real_time/threads:8" 50 53 ns 6 -8 21 0.31 "too noisy"
   grep -q 'too noisy	needs about 40 repetitions' "$v" || fail "verdicts.tsv: too noisy note"
@@ -329,6 +337,128 @@ live)
   grep -q "commit: $commit" "$run/plots/bars-harness.svg" || fail "title lacks commit $commit"
   ;;
 
+findings)
+  # scripts/findings on two small stored runs (data/findings/, formulas in
+  # make-findings-json.sh): the rows, the spread over the two processes, the
+  # baseline column, the kernel column and its 2x note, a missed pin, a
+  # placement of its own; then the same runs without a baseline.
+  fd=$data/findings
+  export REFBENCH_QUESTIONS=$fd/questions.tsv RB_BASELINES_DIR=$work/baselines
+  mkdir -p "$RB_BASELINES_DIR/test-zen3-1s-8c"
+  cp "$fd/baseline.json" "$RB_BASELINES_DIR/test-zen3-1s-8c/matrix-quick.json"
+  "$root/scripts/findings" --out "$work/ab" "$fd/run-a.json" "$fd/run-b.json" >"$work/ab.txt" 2>&1 ||
+    { cat "$work/ab.txt"; fail "scripts/findings on run-a and run-b"; exit 1; }
+  t=$work/ab/findings.tsv
+  for f in findings.tsv findings.md findings.json findings.txt; do
+    [ -s "$work/ab/$f" ] || fail "no $f written"
+  done
+  grep -q '^# question.*baseline test-zen3-1s-8c' "$t" && ok "the baseline column names the machine key" ||
+    fail "findings.tsv: no 'baseline test-zen3-1s-8c' column"
+  # fields after the label: placement, value, interval, spread, n, reading, kernel, baseline, counters, note
+  # retry/null: A 9/10, B 9.9/10: median of the two process ratios 0.945, spread 0.9-0.99; baseline 10/10
+  expect_row_label() { # LABEL PLACEMENT FIELD VALUE...: fields 3.. of the row with LABEL and PLACEMENT
+    local label=$1 place=$2 got
+    shift 2
+    got=$(awk -F'\t' -v l="$label" -v p="$place" '$2 == l && $3 == p' "$t")
+    [ -n "$got" ] || { fail "findings.tsv: no row '$label' @ $place"; return; }
+    local i=4 w
+    for w in "$@"; do
+      g=$(cut -f"$i" <<<"$got")
+      [ "$w" = "-" ] || [ "$g" = "$w" ] || fail "'$label' @ $place field $i: got '$g', want '$w'"
+      i=$((i + 1))
+    done
+    ok "row '$label' @ $place"
+  }
+  expect_row_label "retry/null per grab, order 9, 10000 splits/s" none 0.945 - 0.9..0.99 2x3 \
+    "no measurable difference" - 1 "splits/s 10367/10000" -
+  expect_row_label "retry/null per grab, order 9, 10000 splits/s" compact 1.5 - "1 process" 1x3 \
+    "numerator slower" - "not in baseline"
+  expect_row_label "subpage/grouped per page, device-dax 16 GiB, get" none 7 - 7..7 2x3 - \
+    "9.7 (gup_test get-fast)" "not in baseline" - -
+  expect_row_label "subpage/grouped per page, device-dax 16 GiB, pin" none 5 - 5..5 2x3 - \
+    "14.0 (gup_test pin-fast)" - - "the test explanation of a 2x gap"
+  expect_row_label "lock/flag per pin+unpin" none 1.2 - - - "numerator slower" - 1.5 \
+    "missed n/a/n/a; fp/decision 0/0.01" -
+  expect_row_label "bias/flag per pin+unpin" none 1.1 - - - - - - - \
+    "MISSED PINS: a correct variant must never miss one"
+  expect_row_label "1-based/0-based put, DEVICE_PRIVATE" none 1.3 - - - "numerator slower"
+  expect_row_label "capi/native, empty body" - - "not in this run"
+  # every interval holds its value
+  awk -F'\t' '!/^#/ && $5 ~ /^\[/ { v = $4; gsub(/[][,]/, " ", $5); split($5, c, " ");
+      if (!(c[1] <= v && v <= c[2])) { print "FAIL: interval " $5 " misses " v " in " $2; bad = 1 } }
+      END { exit bad }' "$t" && ok "every interval holds its ratio" || fails=$((fails + 1))
+  grep -q 'n = up to 2 processes x 3 repetitions' "$work/ab.txt" && ok "the table says n" ||
+    fail "the printed table does not say n"
+  # the same input gives the same table (a fixed bootstrap seed)
+  "$root/scripts/findings" --quiet --out "$work/ab2" "$fd/run-a.json" "$fd/run-b.json" >/dev/null 2>&1
+  cmp -s "$t" "$work/ab2/findings.tsv" && ok "the same runs give the same table" || fail "findings.tsv differs between two runs on one input"
+  # no baseline for this machine key: a column saying so, not an error
+  rm -rf "$RB_BASELINES_DIR"
+  "$root/scripts/findings" --out "$work/nb" "$fd/run-a.json" >"$work/nb.txt" 2>&1 ||
+    { cat "$work/nb.txt"; fail "scripts/findings without a baseline failed"; }
+  n=$(awk -F'\t' '!/^#/ && $10 == "no baseline"' "$work/nb/findings.tsv" | wc -l)
+  rows=$(grep -vc '^#' "$work/nb/findings.tsv")
+  [ "$n" = "$rows" ] && ok "no baseline: all $rows rows say 'no baseline'" || fail "no baseline: $n of $rows rows say so"
+  # bad input: one line, exit 2
+  "$root/scripts/findings" --out "$work/bad" "$work/nonexistent.json" >"$work/bad.txt" 2>&1
+  rc=$?
+  [ "$rc" = 2 ] && [ "$(wc -l <"$work/bad.txt")" = 1 ] && ok "a missing result: one line, exit 2" ||
+    fail "a missing result: exit $rc, $(wc -l <"$work/bad.txt") lines"
+  printf 'row\tsplit\tonly three fields\n' >"$work/badq.tsv"
+  "$root/scripts/findings" --questions "$work/badq.tsv" --out "$work/bad" "$fd/run-a.json" >"$work/bad.txt" 2>&1
+  rc=$?
+  [ "$rc" = 2 ] && grep -q 'a row needs 10 tab-separated fields' "$work/bad.txt" && ok "a bad mapping line: exit 2, said" ||
+    fail "a bad mapping line: exit $rc: $(cat "$work/bad.txt")"
+  # the real mapping parses, and names cells that look like refbench's
+  REFBENCH_QUESTIONS=$root/src/findings/questions.tsv "$root/scripts/findings" --cells >"$work/cells.txt" 2>&1 ||
+    fail "src/findings/questions.tsv does not parse: $(head -n1 "$work/cells.txt")"
+  grep -qvE '^(split|grab|pin|devmap|harness)/[a-z_]+/' "$work/cells.txt" &&
+    fail "src/findings/questions.tsv names a cell outside the families: $(grep -vE '^(split|grab|pin|devmap|harness)/' "$work/cells.txt" | head -n1)"
+  [ "$(wc -l <"$work/cells.txt")" -ge 20 ] && ok "the real mapping names $(wc -l <"$work/cells.txt") cells" ||
+    fail "the real mapping names only $(wc -l <"$work/cells.txt") cells"
+  ;;
+
+findings_figures)
+  # One figure per question from the stored runs, through scripts/plot: valid
+  # PNG and SVG, 1000 px wide, titled with machine, commit and n; the kernel's
+  # points in the grab figure; the report opens with the findings table.
+  fd=$data/findings
+  export REFBENCH_QUESTIONS=$fd/questions.tsv RB_BASELINES_DIR=$work/none
+  mkdir -p "$work/run"
+  # (without Google Benchmark's bare NaN: refbench-plotdata run's reader is
+  # not the findings' one; the findings test reads the NaN)
+  sed 's/: NaN/: null/' "$fd/run-a.json" >"$work/run/refbench.json"
+  "$root/scripts/plot" "$work/run" >"$work/plot.log" 2>&1 || { cat "$work/plot.log"; fail "scripts/plot"; exit 1; }
+  for q in split grab pin devmap; do
+    for ext in png svg; do
+      f=$work/run/plots/findings-$q.$ext
+      [ -f "$f" ] || { fail "findings-$q.$ext was not drawn"; continue; }
+      if msg=$("$PLOTS_IMGCHECK" "$f"); then ok "findings-$q.$ext is a valid $ext"; else fail "$msg"; fi
+    done
+    svg=$work/run/plots/findings-$q.svg
+    [ -f "$svg" ] || continue
+    grep -q 'width="1000"' "$svg" || fail "findings-$q.svg is not 1000 px wide"
+    grep -q 'machine: test-zen3-1s-8c' "$svg" || fail "findings-$q.svg: no machine in the title"
+    grep -q 'commit: 0123456789ab' "$svg" || fail "findings-$q.svg: no commit in the title"
+    grep -q 'n = 1 process x 3 repetitions' "$svg" || fail "findings-$q.svg: no n in the title"
+  done
+  grep -q 'gup_test subpage devdax' "$work/run/plots/findings-grab.svg" && ok "grab: the kernel's gup_test points" ||
+    fail "grab figure: no gup_test point"
+  grep -q 'compact' "$work/run/plots/findings-split.svg" && ok "split: the compact placement has its panel" ||
+    fail "split figure: no compact panel"
+  # the data: split null at none is 10 ns per grab, its interval around it
+  awk -F'\t' '$5 == "null" && $6 == "order 9" && $2 == 10 { f = 1 } END { exit !f }' \
+    "$work/run/plots/data/findings-split.dat" && ok "split data: null 10 ns at order 9" ||
+    fail "findings-split.dat: no null point of 10 ns"
+  first=$(grep -o '<h2 id="[a-z]*"' "$work/run/report.html" | head -n1)
+  [ "$first" = '<h2 id="findings"' ] && ok "report.html: the findings section is first" ||
+    fail "report.html: the first section is $first"
+  grep -q '<table class="findings">' "$work/run/report.html" && ok "report.html: the findings table" ||
+    fail "report.html has no findings table"
+  grep -q 'no baseline' "$work/run/report.html" && ok "report.html: 'no baseline' column" ||
+    fail "report.html: no 'no baseline'"
+  ;;
+
 browser)
   # The report in a real headless browser: the page loads, and every image
   # it shows or links (PNG and SVG) exists and renders (naturalWidth > 0).
@@ -337,7 +467,17 @@ browser)
     echo "SKIP: chromium is not installed (apt-get install chromium); the report was not checked in a browser"
     exit 77
   fi
-  plot_run "$work/run" || exit 1
+  # the known run plus the findings' stored run, so that the page has the
+  # findings table and figures too
+  mkdir -p "$work/run"
+  export REFBENCH_QUESTIONS=$data/findings/questions.tsv RB_BASELINES_DIR=$work/none
+  jq -s '.[0] + {benchmarks: (.[0].benchmarks + .[1].benchmarks)}' "$data/run.json" \
+    <(sed 's/: NaN/: null/' "$data/findings/run-a.json") >"$work/run/refbench.json" ||
+    { fail "jq could not merge the test runs"; exit 1; }
+  cp "$data/compare.json" "$work/run/compare.json"
+  echo 'build/release/bench/refbench --benchmark_repetitions=3' >"$work/run/command.txt"
+  "$root/scripts/plot" "$work/run" >"$work/run.log" 2>&1 || { cat "$work/run.log"; fail "scripts/plot"; exit 1; }
+  grep -q 'src="plots/findings-grab.png"' "$work/run/report.html" || fail "the report shows no findings figure"
   page=$work/run/report.html
   # every local link of the page exists, and none is absolute or remote
   links=$(grep -o -E '(src|href)="[^"]*"' "$page" | sed -E 's/^(src|href)="//; s/"$//' | sort -u)
@@ -384,7 +524,9 @@ window.addEventListener('load', function () {
     var r = document.createElement('pre');
     r.id = 'rb-result';
     bad.sort();
-    r.textContent = (bad.length ? 'RB-FAIL ' + bad.join(', ') : 'RB-OK') + ' images=' + imgs.length;
+    var h2 = document.querySelector('h2');
+    r.textContent = (bad.length ? 'RB-FAIL ' + bad.join(', ') : 'RB-OK') + ' images=' + imgs.length +
+      ' first=' + (h2 ? h2.id : 'none');
     document.body.appendChild(r);
   });
 });
@@ -402,10 +544,10 @@ EOF
   result=$(sed -n 's/.*<pre id="rb-result">\([^<]*\)<.*/\1/p' "$work/dom.html" | head -n1)
   nimg=$(grep -o '<img ' "$check" | wc -l)
   case "$result" in
-    "RB-OK images=$nimg") ok "chromium: page loaded, $nimg images rendered" ;;
+    "RB-OK images=$nimg first=findings") ok "chromium: page loaded, $nimg images rendered, the findings section first" ;;
     *) fail "chromium (exit $rc): ${result:-no result in the DOM}"; tail -n 5 "$work/chromium.log" ;;
   esac
-  [ "$nimg" -ge $((2 * ${#figures_expected[@]})) ] || fail "the page shows $nimg images, want PNG+SVG of ${#figures_expected[@]} figures"
+  [ "$nimg" -ge $((2 * (${#figures_expected[@]} + 4))) ] || fail "the page shows $nimg images, want PNG+SVG of ${#figures_expected[@]} figures and 4 findings figures"
   # and a screenshot of the page itself is a real, non-blank picture
   timeout 90 "$chromium" "${flags[@]}" --window-size=1400,2000 --hide-scrollbars \
     --screenshot="$work/shot.png" "file://$page" >/dev/null 2>>"$work/chromium.log"
