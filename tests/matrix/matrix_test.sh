@@ -157,7 +157,7 @@ harness/capi/fetch_add_relaxed/placement:compact" \
 	fi
 	# the run directory is never overwritten
 	"$M" --refbench="$RB" $TINY --run-dir="$d" >"$W/again.out" 2>"$W/again.err"
-	check "an existing --run-dir: exit" 1 $?
+	check "an existing --run-dir: exit (bad input, issue 17)" 2 $?
 	check "an existing --run-dir: message" "refbench-matrix: $d already exists; not overwriting it" "$(cat "$W/again.err")"
 	;;
 
@@ -280,6 +280,10 @@ badinput)
 	expect "unknown memory placement" 2 "unknown memory placement 'near' (valid: local, remote, interleave)" $O --memory=near
 	expect "a filter that selects nothing" 2 "--benchmark_filter='^nothing/' selects no benchmark" $O --benchmark_filter='^nothing/' --dry-run
 	expect "bad min_time" 2 "--benchmark_min_time=x: want a positive number" $O --benchmark_min_time=x
+	expect "min_time nan (issue 17)" 2 "--benchmark_min_time=nan: want a positive number" $O --benchmark_min_time=nan
+	expect "repetitions past int (issue 17)" 2 "--benchmark_repetitions=4294967297: want an integer from 1 to 100000" \
+		$O --benchmark_repetitions=4294967297
+	expect "cell timeout nan (issue 17)" 2 "--cell-timeout=nan: want a positive number" $O --cell-timeout=nan
 	expect "unknown option" 2 "unknown or incomplete option '--bogus'" $O --bogus
 	expect "a stray argument" 2 "unexpected argument 'split' (refbench flags go after --)" $O split
 	expect "a runner flag after --" 2 "--placement=compact: give it to refbench-matrix itself" $O -- --placement=compact
