@@ -83,6 +83,13 @@ refuse "--inject-slowdown needs =PCT" --inject-slowdown 5
 refuse "--version takes no value" --version=1
 refuse "--list-families takes no value" --list-families=yes
 refuse "unknown flag '--bogus'" --bogus
+# found by fuzz_topo: a topology hwloc would build for hours, a value of two lines
+refuse "describes more than 4096 PUs; refbench plans for up to 4096" '--topology=pack:1000 core:1000 pu:1000' --list-placements
+refuse "describes more than 4096 PUs" '--topology=pack:8 core:64 pu:16' --list-placements
+refuse "describes more than 4096 PUs" '--topology=6622' --list-placements
+refuse "describes more than 4096 PUs" '--topology=pack:2(memory=1GB) 64 l2:64(size=1MB) pu:2' --list-placements
+refuse "a control character in the topology (byte 10 at 6)" "--topology=pack:2
+core:2" --list-placements
 refuse "--perf-events=cycles,,instructions: an empty name in the list" --perf-events=cycles,,instructions
 refuse "an empty name in the list" --perf-events=task-clock,
 

@@ -296,6 +296,11 @@ badinput)
 	expect "resume of a directory that is not a run" 2 "--resume=$W/empty: not a refbench-matrix run directory (no matrix.json)" \
 		--resume="$W/empty"
 	expect "resume of a corrupt run" 2 "--resume=$W/corrupt: not a refbench-matrix run directory" --resume="$W/corrupt"
+	# issue 17 (fuzz_matrix): two cells of one id would merge one cell file twice
+	mkdir -p "$W/dupid"
+	cell='{"id": "0000", "name": "harness/capi/empty", "family": "harness", "threads": 1, "placement": "none", "memory": "", "label": "none"}'
+	echo "{\"matrix_format\": 1, \"cells\": [$cell, $cell], \"skipped\": []}" >"$W/dupid/matrix.json"
+	expect "resume of a plan that repeats a cell id" 2 "cells[1] repeats the id '0000': not a matrix plan" --resume="$W/dupid"
 	expect "resume of nothing" 2 "--resume=$W/nonexistent: no such directory" --resume="$W/nonexistent"
 	expect "resume with a new plan" 2 "--families: --resume takes the plan from the run directory" \
 		--resume="$W/empty" --families=split
