@@ -153,9 +153,12 @@ int main(int argc, char **argv)
 	if (n < 0)
 		return 1;
 	if (n == 0) {
-		/* Google Benchmark has said which filter matched nothing. */
-		fprintf(stderr, "refbench: no benchmark ran\n");
-		return 1;
+		/*
+		 * A filter that selects nothing is bad input, and Google Benchmark
+		 * has said so in one line ("Failed to match any benchmarks against
+		 * regex: ..."); a second one would say less.
+		 */
+		return 2;
 	}
 	return 0;
 }

@@ -78,7 +78,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char path[256];
 
 	if (!scratch[0]) {
-		snprintf(scratch, sizeof(scratch), "/tmp/rb-fuzz-matrix.XXXXXX");
+		/* tmpfs where there is one: the writers fsync every file */
+		snprintf(scratch, sizeof(scratch), "%s/rb-fuzz-matrix.XXXXXX",
+			 access("/dev/shm", W_OK) ? "/tmp" : "/dev/shm");
 		if (!mkdtemp(scratch))
 			abort();
 		atexit(rm_scratch);
