@@ -416,6 +416,36 @@ int main(int argc, char **argv)
 		version = refbench_line(refbench, "--version");
 		if (!version)
 			return bad("%s --version failed: is it refbench?", refbench);
+		{
+			/* every cell's flags, checked once by refbench itself (issue 17) */
+			size_t ne = 0, k = 0;
+			char **av, *err = NULL, *o, *pe = NULL;
+			int st;
+
+			while (run.extra[ne])
+				ne++;
+			av = mx_xmalloc(sizeof(*av) * (ne + 4));
+			av[k++] = refbench;
+			if (run.perf_events)
+				av[k++] = pe = mx_xasprintf("--perf-events=%s", run.perf_events);
+			for (size_t e = 0; e < ne; e++)
+				av[k++] = run.extra[e];
+			av[k++] = "--version";
+			av[k] = NULL;
+			o = mx_capture(av, &st, &err);
+			if (o && WIFEXITED(st) && WEXITSTATUS(st) == 2) {
+				char *l = err ? err : "";
+
+				l[strcspn(l, "\n")] = '\0';
+				fprintf(stderr, "%s: the cells' refbench flags are refused: %s\n", mx_prog,
+					*l ? l : "no message");
+				return MX_USAGE;
+			}
+			free(o);
+			free(err);
+			free(pe);
+			free(av);
+		}
 		strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", gmtime(&t));
 		if (run_dir) {
 			dir = mx_xstrdup(run_dir);

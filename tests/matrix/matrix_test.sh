@@ -283,6 +283,12 @@ badinput)
 	expect "min_time nan (issue 17)" 2 "--benchmark_min_time=nan: want a positive number" $O --benchmark_min_time=nan
 	expect "repetitions past int (issue 17)" 2 "--benchmark_repetitions=4294967297: want an integer from 1 to 100000" \
 		$O --benchmark_repetitions=4294967297
+	expect "an empty --perf-events item, before any cell (issue 17)" 2 \
+		"the cells' refbench flags are refused: refbench: --perf-events=task-clock,,page-faults: an empty name" \
+		$O --perf-events=task-clock,,page-faults
+	expect "a bad refbench flag after --, before any cell (issue 17)" 2 \
+		"the cells' refbench flags are refused: refbench: --benchmark_context=foo: needs KEY=VALUE" \
+		$O -- --benchmark_context=foo
 	expect "cell timeout nan (issue 17)" 2 "--cell-timeout=nan: want a positive number" $O --cell-timeout=nan
 	expect "unknown option" 2 "unknown or incomplete option '--bogus'" $O --bogus
 	expect "a stray argument" 2 "unexpected argument 'split' (refbench flags go after --)" $O split
