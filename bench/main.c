@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gbench_flags.h"
 #include "refbench.h"
 
 static int show_version(void)
@@ -73,13 +74,18 @@ static void add_context(void)
 		       "library_build_type describes Debian's libbenchmark.so only");
 }
 
-/* One of our flags: "--name" or "--name=value". NULL if @arg is none of them. */
-static const struct rb_flag *find_flag(const char *arg, const char **value)
+/*
+ * One of our flags: "--name" or "--name=value". NULL if @arg is none of
+ * them; *@why set (and NULL returned) when it is one of them given the wrong
+ * way: "--topology" without "=FILE" (a space instead of '=' leaves the value
+ * as the next argument), or "--version=x".
+ */
+static const struct rb_flag *find_flag(const char *arg, const char **value, char *why, size_t len)
 {
 	for (const struct rb_flag *f = __start_rb_flags; f < __stop_rb_flags; f++) {
 		size_t n = strlen(f->name);
 
-		if (strncmp(arg, f->name, n))
+		if (strncmp(arg, f->name, n) || (arg[n] != '\0' && arg[n] != '='))
 			continue;
 		if (arg[n] == '\0' && !f->arg) {
 			*value = NULL;
@@ -89,6 +95,12 @@ static const struct rb_flag *find_flag(const char *arg, const char **value)
 			*value = arg + n + 1;
 			return f;
 		}
+		if (f->arg)
+			snprintf(why, len, "%s needs =%s (%s=%s; not a space)", f->name, f->arg,
+				 f->name, f->arg);
+		else
+			snprintf(why, len, "%s takes no value", f->name);
+		return NULL;
 	}
 	return NULL;
 }
@@ -98,13 +110,26 @@ int main(int argc, char **argv)
 	const struct rb_flag *actions[16];
 	size_t nactions = 0;
 	long n;
+	char err[512];
 	int i, rc;
 
+	/* Google Benchmark 1.7.1 answers some bad values with its usage and exit 0, or an abort. */
+	if ((rc = rb_check_gbench_flags(argc, argv, err, sizeof(err))) ||
+	    (rc = rb_check_filter_flags(argc, argv, err, sizeof(err)))) {
+		fprintf(stderr, "refbench: %s\n", err);
+		return rc;
+	}
 	rb_initialize(&argc, argv, usage);
 	for (i = 1; i < argc; i++) {
 		const char *value;
-		const struct rb_flag *f = find_flag(argv[i], &value);
+		const struct rb_flag *f;
 
+		err[0] = '\0';
+		f = find_flag(argv[i], &value, err, sizeof(err));
+		if (!f && err[0]) {
+			fprintf(stderr, "refbench: %s\n", err);
+			return 2;
+		}
 		if (!f) {
 			fprintf(stderr, "refbench: unknown flag '%s' (see --help)\n", argv[i]);
 			return 2;
@@ -128,9 +153,12 @@ int main(int argc, char **argv)
 	if (n < 0)
 		return 1;
 	if (n == 0) {
-		/* Google Benchmark has said which filter matched nothing. */
-		fprintf(stderr, "refbench: no benchmark ran\n");
-		return 1;
+		/*
+		 * A filter that selects nothing is bad input, and Google Benchmark
+		 * has said so in one line ("Failed to match any benchmarks against
+		 * regex: ..."); a second one would say less.
+		 */
+		return 2;
 	}
 	return 0;
 }

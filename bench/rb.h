@@ -152,8 +152,18 @@ void rb_add_hooks(const struct rb_hooks *hooks);	/* copied; before rb_run_specif
 /* ---- main ---- */
 /* benchmark::Initialize(): removes Google Benchmark's flags from argv; --help prints @help, then GB's. */
 void rb_initialize(int *argc, char **argv, void (*help)(void));
+/*
+ * Before rb_initialize(): every --benchmark_filter=REGEX of @argv must compile
+ * as Google Benchmark 1.7.1 compiles it (std::regex, extended; a leading '-'
+ * negates). 0, or 2 with a one-line message in @err. rb_initialize() also
+ * records the --benchmark_context keys: rb_add_context() of one of them is
+ * refused (one line, exit 2), or the user's value would silently replace
+ * refbench's own.
+ */
+int rb_check_filter_flags(int argc, char *const *argv, char *err, size_t errlen);
 /* Prints each argument but argv[0] as unrecognized; true if there was one. */
 bool rb_report_unrecognized_arguments(int argc, char **argv);
+/* Adds KEY to the run's context; exits 2 (nothing ran) if --benchmark_context gave that key. */
 void rb_add_context(const char *key, const char *value);
 /* RunSpecifiedBenchmarks(): once per process (a second run crashes 1.7.1); returns the
  * number of benchmarks run, or -1 if called again. */

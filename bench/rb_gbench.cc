@@ -8,7 +8,11 @@
 #include <condition_variable>
 #include <cstdio>
 #include <deque>
+#include <cstdlib>
+#include <cstring>
 #include <mutex>
+#include <regex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -235,15 +239,60 @@ static void help_printer() {
   benchmark::PrintDefaultHelp();
 }
 
+// --benchmark_context's keys (already checked as KEY=VALUE,... by gbench_flags.c).
+static std::set<std::string> &user_context_keys() {
+  static std::set<std::string> k;
+  return k;
+}
+
+int rb_check_filter_flags(int argc, char *const *argv, char *err, size_t errlen) {
+  static const char flag[] = "--benchmark_filter=";
+  for (int i = 1; i < argc; i++) {
+    if (std::strncmp(argv[i], flag, sizeof(flag) - 1)) continue;
+    std::string spec = argv[i] + sizeof(flag) - 1;
+    // benchmark.cc FindBenchmarks(): "" and "all" select everything; "-RE" negates.
+    if (spec.empty() || spec == "all") continue;
+    if (spec[0] == '-') spec.erase(0, 1);
+    try {
+      std::regex re(spec, std::regex_constants::extended);
+    } catch (const std::regex_error &e) {
+      std::snprintf(err, errlen, "%s: not a regular expression (POSIX extended, as Google "
+                    "Benchmark compiles it): %s", argv[i], e.what());
+      return 2;
+    }
+  }
+  return 0;
+}
+
 void rb_initialize(int *argc, char **argv, void (*help)(void)) {
+  static const char flag[] = "--benchmark_context=";
   g_help = help;
+  for (int i = 1; i < *argc; i++) {
+    if (std::strncmp(argv[i], flag, sizeof(flag) - 1)) continue;
+    std::string v = argv[i] + sizeof(flag) - 1;
+    for (size_t at = 0; at <= v.size();) {
+      size_t comma = v.find(',', at);
+      if (comma == std::string::npos) comma = v.size();
+      std::string item = v.substr(at, comma - at);
+      user_context_keys().insert(item.substr(0, item.find('=')));
+      at = comma + 1;
+    }
+  }
   benchmark::Initialize(argc, argv, help_printer);
 }
 bool rb_report_unrecognized_arguments(int argc, char **argv) {
   return benchmark::ReportUnrecognizedArguments(argc, argv);
 }
 void rb_add_hooks(const struct rb_hooks *h) { hooks().push_back(*h); }
-void rb_add_context(const char *key, const char *value) { benchmark::AddCustomContext(key, value); }
+void rb_add_context(const char *key, const char *value) {
+  if (user_context_keys().count(key)) {
+    // Google Benchmark would keep the user's value and warn; the result would carry it as ours.
+    std::fprintf(stderr, "refbench: --benchmark_context: '%s' is a key refbench records itself; "
+                 "choose another name\n", key);
+    std::exit(2);
+  }
+  benchmark::AddCustomContext(key, value);
+}
 long rb_run_specified_benchmarks(void) {
   if (g_ran) {
     std::fprintf(stderr, "refbench: RunSpecifiedBenchmarks may run once per process\n");

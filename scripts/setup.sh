@@ -24,6 +24,8 @@ PACKAGES=(
   gnuplot-nox       # plots (PNG via pngcairo, SVG)
   valgrind          # deterministic instruction-count mode (callgrind)
   chromium          # the report test loads the HTML report in headless Chromium
+  clang             # the fuzz stage (scripts/fuzz): libFuzzer + ASan + UBSan builds
+  libclang-rt-14-dev  # libFuzzer's runtime for Debian 12's clang 14 (not pulled in without recommends)
 )
 
 check_only=0

@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -274,16 +275,25 @@ int main(int argc, char **argv)
 		case O_MEMORY: plan.memories = mx_split_list(optarg); planning_opt = "--memory"; break;
 		case O_FILTER: plan.filter = optarg; planning_opt = "--benchmark_filter"; break;
 		case O_MINTIME:
-			if (strtod(optarg, &end) <= 0 || *end || end == optarg)
+			if (!(strtod(optarg, &end) > 0) || *end || end == optarg ||
+			    !isfinite(strtod(optarg, NULL)))
 				return bad("--benchmark_min_time=%s: want a positive number of seconds",
 					   optarg);
 			plan.min_time = optarg;
 			planning_opt = "--benchmark_min_time";
 			break;
 		case O_REPS:
-			plan.repetitions = (int)strtol(optarg, &end, 10);
-			if (plan.repetitions < 1 || *end || end == optarg)
-				return bad("--benchmark_repetitions=%s: want a positive integer", optarg);
+		{
+			long reps;
+
+			errno = 0;
+			reps = strtol(optarg, &end, 10);
+			/* refbench's own bound (bench/gbench_flags.h) */
+			if (reps < 1 || reps > 100000 || errno || *end || end == optarg)
+				return bad("--benchmark_repetitions=%s: want an integer from 1 to 100000",
+					   optarg);
+			plan.repetitions = (int)reps;
+		}
 			planning_opt = "--benchmark_repetitions";
 			break;
 		case O_PERF: run.perf_events = optarg; planning_opt = "--perf-events"; break;
@@ -297,7 +307,8 @@ int main(int argc, char **argv)
 		case O_RETRY: run.retry_failed = true; break;
 		case O_TIMEOUT:
 			run.cell_timeout = strtod(optarg, &end);
-			if (run.cell_timeout <= 0 || *end || end == optarg)
+			if (!(run.cell_timeout > 0) || !isfinite(run.cell_timeout) || *end ||
+			    end == optarg)
 				return bad("--cell-timeout=%s: want a positive number of seconds", optarg);
 			break;
 		case O_PROGRESS:
@@ -488,6 +499,36 @@ int main(int argc, char **argv)
 		version = refbench_line(refbench, "--version");
 		if (!version)
 			return bad("%s --version failed: is it refbench?", refbench);
+		{
+			/* every cell's flags, checked once by refbench itself (issue 17) */
+			size_t ne = 0, k = 0;
+			char **av, *err = NULL, *o, *pe = NULL;
+			int st;
+
+			while (run.extra[ne])
+				ne++;
+			av = mx_xmalloc(sizeof(*av) * (ne + 4));
+			av[k++] = refbench;
+			if (run.perf_events)
+				av[k++] = pe = mx_xasprintf("--perf-events=%s", run.perf_events);
+			for (size_t e = 0; e < ne; e++)
+				av[k++] = run.extra[e];
+			av[k++] = "--version";
+			av[k] = NULL;
+			o = mx_capture(av, &st, &err);
+			if (o && WIFEXITED(st) && WEXITSTATUS(st) == 2) {
+				char *l = err ? err : "";
+
+				l[strcspn(l, "\n")] = '\0';
+				fprintf(stderr, "%s: the cells' refbench flags are refused: %s\n", mx_prog,
+					*l ? l : "no message");
+				return MX_USAGE;
+			}
+			free(o);
+			free(err);
+			free(pe);
+			free(av);
+		}
 		strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", gmtime(&t));
 		if (run_dir) {
 			dir = mx_xstrdup(run_dir);
@@ -498,8 +539,9 @@ int main(int argc, char **argv)
 			free(commit);
 		}
 		if (!access(dir, F_OK)) {
+			/* bad input (a name already taken), nothing ran: 2, not "a cell failed" */
 			fprintf(stderr, "%s: %s already exists; not overwriting it\n", mx_prog, dir);
-			return MX_FAILED;
+			return MX_USAGE;
 		}
 		if (mkdir_p(dir)) {
 			fprintf(stderr, "%s: cannot create %s: %s\n", mx_prog, dir, strerror(errno));

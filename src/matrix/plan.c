@@ -543,6 +543,7 @@ int mx_plan_from_json(struct mx_plan *p, json_t *root, const char *path)
 	}
 	p->ncells = json_array_size(cells);
 	p->cells = mx_xmalloc(sizeof(*p->cells) * (p->ncells + 1));
+	memset(p->cells, 0, sizeof(*p->cells) * (p->ncells + 1));
 	json_array_foreach(cells, i, c) {
 		struct mx_cell *x = &p->cells[i];
 
@@ -557,11 +558,19 @@ int mx_plan_from_json(struct mx_plan *p, json_t *root, const char *path)
 		x->estimate_s = json_number_value(json_object_get(c, "estimate_s"));
 		x->estimate_from = "plan";
 		if (!x->id || !x->name || !x->family || !x->placement || !x->memory || !x->label ||
-		    x->threads < 1 || strspn(x->id, "0123456789") != strlen(x->id)) {
+		    x->threads < 1 || !*x->id || strlen(x->id) > 8 ||
+		    strspn(x->id, "0123456789") != strlen(x->id)) {
 			fprintf(stderr, "%s: %s: cells[%zu] is incomplete: not a matrix plan\n",
 				mx_prog, path, i);
 			return MX_USAGE;
 		}
+		/* two cells of one id would merge one cell file twice (found by fuzz_matrix) */
+		for (size_t j = 0; j < i; j++)
+			if (!strcmp(p->cells[j].id, x->id)) {
+				fprintf(stderr, "%s: %s: cells[%zu] repeats the id '%s': not a matrix plan\n",
+					mx_prog, path, i, x->id);
+				return MX_USAGE;
+			}
 	}
 	p->nskips = json_array_size(skips);
 	p->skips = mx_xmalloc(sizeof(*p->skips) * (p->nskips + 1));

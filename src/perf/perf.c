@@ -146,6 +146,10 @@ int rb_perf_parse_list(const char *list, struct rb_perf_config *c, char *err, si
 		snprintf(err, errlen, "--perf-events needs a list, e.g. --perf-events=cycles,instructions");
 		return -1;
 	}
+	if (list[0] == ',' || list[strlen(list) - 1] == ',' || strstr(list, ",,")) {
+		snprintf(err, errlen, "--perf-events=%s: an empty name in the list", list);
+		return -1;
+	}
 	copy = strdup(list);
 	if (!copy) {
 		snprintf(err, errlen, "out of memory");

@@ -82,6 +82,7 @@ double pd_cell_median(const struct pd_cell *c);
 /* util.c */
 extern const char *pd_prog;
 void pd_die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+extern void (*pd_die_hook)(void);	/* the fuzz target's; must not return */
 void *pd_xmalloc(size_t n);
 void *pd_xrealloc(void *p, size_t n);
 char *pd_xstrdup(const char *s);

@@ -31,6 +31,44 @@ const char *const rb_mem_placement_names[] = { "local", "remote", "interleave", 
 
 /* ---- loading ---- */
 
+static unsigned int nb(hwloc_topology_t t, hwloc_obj_type_t type);
+
+/*
+ * An upper bound on the PUs of a synthetic description: the product of its
+ * levels' arities ("pack:2 core:4 pu:2" -> 16), attributes in parentheses
+ * skipped. hwloc takes seconds per 10k objects to build one, and hours for
+ * "pack:1000 core:1000 pu:1000"; found by fuzz_topo (docs/fuzzing.md).
+ */
+static double synthetic_pus_bound(const char *spec)
+{
+	double prod = 1;
+	const char *s = spec;
+
+	for (;;) {
+		const char *tok, *colon = NULL;
+		int depth = 0;
+		double n;
+		char *end;
+
+		while (*s == ' ' || *s == '\t')
+			s++;
+		if (!*s)
+			return prod;
+		/* one level: "type:N(attrs)" or a bare "N" (hwloc takes both) */
+		for (tok = s; *s && (depth || (*s != ' ' && *s != '\t')); s++) {
+			if (*s == '(')
+				depth++;
+			else if (*s == ')' && depth)
+				depth--;
+			else if (*s == ':' && !depth && !colon)
+				colon = s;
+		}
+		n = strtod(colon ? colon + 1 : tok, &end);
+		if (end != (colon ? colon + 1 : tok) && n >= 1)
+			prod *= n;
+	}
+}
+
 int rb_topo_open(const char *spec, hwloc_topology_t *out, char *err, size_t errlen)
 {
 	hwloc_topology_t t;
@@ -44,11 +82,22 @@ int rb_topo_open(const char *spec, hwloc_topology_t *out, char *err, size_t errl
 		snprintf(err, errlen, "an empty topology: give an XML file or a synthetic description");
 		goto fail;
 	}
+	for (const char *c = spec; c && *c; c++)
+		if ((unsigned char)*c < ' ' || *c == 0x7f) {
+			/* the messages below quote @spec: one line (found by fuzz_topo) */
+			snprintf(err, errlen, "a control character in the topology (byte %d at %zu)",
+				 (unsigned char)*c, (size_t)(c - spec));
+			goto fail;
+		}
 	if (spec && stat(spec, &sb) == 0) {
 		if (!S_ISREG(sb.st_mode) || hwloc_topology_set_xml(t, spec) < 0) {
 			snprintf(err, errlen, "cannot read '%s' as an hwloc XML topology", spec);
 			goto fail;
 		}
+	} else if (spec && synthetic_pus_bound(spec) > RB_TOPO_MAX_PUS) {
+		snprintf(err, errlen, "'%.200s' describes more than %d PUs; refbench plans for up to %d",
+			 spec, RB_TOPO_MAX_PUS, RB_TOPO_MAX_PUS);
+		goto fail;
 	} else if (spec && hwloc_topology_set_synthetic(t, spec) < 0) {
 		snprintf(err, errlen, "'%s' is neither a readable XML file nor an hwloc synthetic "
 			 "description (e.g. \"pack:2 l3:1 core:4 pu:2\")", spec);
@@ -57,6 +106,11 @@ int rb_topo_open(const char *spec, hwloc_topology_t *out, char *err, size_t errl
 	if (hwloc_topology_load(t) < 0) {
 		snprintf(err, errlen, "hwloc could not load %s%s%s: %s", spec ? "'" : "this machine",
 			 spec ? spec : "", spec ? "'" : "", strerror(errno));
+		goto fail;
+	}
+	if (spec && nb(t, HWLOC_OBJ_PU) > RB_TOPO_MAX_PUS) {
+		snprintf(err, errlen, "'%.200s' has %u PUs; refbench plans for up to %d", spec,
+			 nb(t, HWLOC_OBJ_PU), RB_TOPO_MAX_PUS);
 		goto fail;
 	}
 	*out = t;

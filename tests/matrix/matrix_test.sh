@@ -158,7 +158,7 @@ harness/capi/fetch_add_relaxed/placement:compact" \
 	fi
 	# the run directory is never overwritten
 	"$M" --refbench="$RB" $TINY --run-dir="$d" >"$W/again.out" 2>"$W/again.err"
-	check "an existing --run-dir: exit" 1 $?
+	check "an existing --run-dir: exit (bad input, issue 17)" 2 $?
 	check "an existing --run-dir: message" "refbench-matrix: $d already exists; not overwriting it" "$(cat "$W/again.err")"
 	;;
 
@@ -281,6 +281,16 @@ badinput)
 	expect "unknown memory placement" 2 "unknown memory placement 'near' (valid: local, remote, interleave)" $O --memory=near
 	expect "a filter that selects nothing" 2 "--benchmark_filter='^nothing/' selects no benchmark" $O --benchmark_filter='^nothing/' --dry-run
 	expect "bad min_time" 2 "--benchmark_min_time=x: want a positive number" $O --benchmark_min_time=x
+	expect "min_time nan (issue 17)" 2 "--benchmark_min_time=nan: want a positive number" $O --benchmark_min_time=nan
+	expect "repetitions past int (issue 17)" 2 "--benchmark_repetitions=4294967297: want an integer from 1 to 100000" \
+		$O --benchmark_repetitions=4294967297
+	expect "an empty --perf-events item, before any cell (issue 17)" 2 \
+		"the cells' refbench flags are refused: refbench: --perf-events=task-clock,,page-faults: an empty name" \
+		$O --perf-events=task-clock,,page-faults
+	expect "a bad refbench flag after --, before any cell (issue 17)" 2 \
+		"the cells' refbench flags are refused: refbench: --benchmark_context=foo: needs KEY=VALUE" \
+		$O -- --benchmark_context=foo
+	expect "cell timeout nan (issue 17)" 2 "--cell-timeout=nan: want a positive number" $O --cell-timeout=nan
 	expect "unknown option" 2 "unknown or incomplete option '--bogus'" $O --bogus
 	expect "a stray argument" 2 "unexpected argument 'split' (refbench flags go after --)" $O split
 	expect "a runner flag after --" 2 "--placement=compact: give it to refbench-matrix itself" $O -- --placement=compact
@@ -293,6 +303,11 @@ badinput)
 	expect "resume of a directory that is not a run" 2 "--resume=$W/empty: not a refbench-matrix run directory (no matrix.json)" \
 		--resume="$W/empty"
 	expect "resume of a corrupt run" 2 "--resume=$W/corrupt: not a refbench-matrix run directory" --resume="$W/corrupt"
+	# issue 17 (fuzz_matrix): two cells of one id would merge one cell file twice
+	mkdir -p "$W/dupid"
+	cell='{"id": "0000", "name": "harness/capi/empty", "family": "harness", "threads": 1, "placement": "none", "memory": "", "label": "none"}'
+	echo "{\"matrix_format\": 1, \"cells\": [$cell, $cell], \"skipped\": []}" >"$W/dupid/matrix.json"
+	expect "resume of a plan that repeats a cell id" 2 "cells[1] repeats the id '0000': not a matrix plan" --resume="$W/dupid"
 	expect "resume of nothing" 2 "--resume=$W/nonexistent: no such directory" --resume="$W/nonexistent"
 	expect "resume with a new plan" 2 "--families: --resume takes the plan from the run directory" \
 		--resume="$W/empty" --families=split

@@ -59,6 +59,12 @@ RB_TEST(unknown_names_are_errors)
 	CHECK(strchr(err, '\n') == NULL);
 	CHECK_EQ(rb_perf_parse_list("", &c, err, sizeof(err)), -1);
 	CHECK_EQ(rb_perf_parse_list(",,", &c, err, sizeof(err)), -1);
+	/* an empty item is a typo, not nothing (issue 17): refused, whatever its place */
+	CHECK_EQ(rb_perf_parse_list("cycles,,instructions", &c, err, sizeof(err)), -1);
+	CHECK(strstr(err, "an empty name") != NULL);
+	CHECK_EQ(rb_perf_parse_list(",cycles", &c, err, sizeof(err)), -1);
+	CHECK_EQ(rb_perf_parse_list("cycles,", &c, err, sizeof(err)), -1);
+	CHECK_EQ(rb_perf_parse_list("cycles", &c, err, sizeof(err)), 0);
 	CHECK_EQ(rb_perf_parse_list("rzz", &c, err, sizeof(err)), -1);	/* not hex, not libpfm */
 	CHECK_EQ(rb_perf_parse_list("cycles,instructions,cycles", &c, err, sizeof(err)), 0);
 	CHECK_EQ(c.nr, 2);	/* a repeated name counts once */

@@ -312,6 +312,23 @@ badinput)
   check "unwritable output" "$REFBENCH_PLOTDATA" run "$data/run.json" /proc/refbench-no/such
   check "scripts/plot missing run" "$root/scripts/plot" "$bad/nope"
   check "scripts/plot corrupt JSON" "$root/scripts/plot" --out "$bad/p" "$bad/truncated.json"
+  # issue 17: a refused input leaves nothing behind (no empty plots/data/)
+  [ ! -e "$bad/p" ] && ok "scripts/plot left nothing after refusing its input" ||
+    fail "scripts/plot refused its input but left: $(find "$bad/p" | head -3 | tr '\n' ' ')"
+  mkdir -p "$bad/rundir"
+  cp "$bad/truncated.json" "$bad/rundir/refbench.json"
+  check "scripts/plot run dir with corrupt JSON" "$root/scripts/plot" "$bad/rundir"
+  [ ! -e "$bad/rundir/plots" ] && ok "no plots/ left in the refused run directory" ||
+    fail "scripts/plot left $bad/rundir/plots"
+  if command -v gnuplot >/dev/null 2>&1; then
+    # an earlier drawing in the same place survives a refused one
+    "$root/scripts/plot" --out "$bad/keep" "$data/run.json" >/dev/null 2>&1 || fail "drawing run.json"
+    before=$(cd "$bad/keep/plots" && ls -R | cksum)
+    check "scripts/plot refused over an earlier drawing" "$root/scripts/plot" --out "$bad/keep" \
+      --compare "$bad/verdict.json" "$data/run.json"
+    [ "$(cd "$bad/keep/plots" && ls -R | cksum)" = "$before" ] &&
+      ok "the earlier drawing is untouched" || fail "a refused drawing changed the earlier one"
+  fi
   check "scripts/plot bad option" "$root/scripts/plot" --colour "$data/run.json"
   check "scripts/plot history of one" "$root/scripts/plot" --history --out "$bad/p" "$data/run.json"
   check "scripts/report without plots" "$root/scripts/report" "$bad"
