@@ -26,6 +26,7 @@
 #include "refbench.h"
 #include "split/split.h"
 #include "split/page_ref_frozen.h"
+#include "kernel/irqflags.h"
 
 #define SPLIT_BENCH_SLOTS	16
 
@@ -168,6 +169,45 @@ static void split_bare_##name(rb_state *st, void *ctx)				\
 SPLIT_BARE_BODY(cas, folio_ref_try_add)
 SPLIT_BARE_BODY(xadd, folio_ref_try_add_frozen_bit)
 
+/*
+ * ---- what local_irq_save()/restore() cost in userspace (docs/split.md) ----
+ * split/irqflags/save_restore: the model's local_irq_save(); local_irq_restore()
+ *   (pushf; pop; the IF test), as every gup-fast call pays it;
+ * split/irqflags/popf: the same plus push; popf, the pre-v5.11 restore and
+ *   the nearest userspace stand-in for sti, kept as a measurement only: the
+ *   model does not pay it (src/kernel/irqflags.h says why).
+ */
+static void split_irqflags_save_restore(rb_state *st, void *ctx)
+{
+	uint64_t n = rb_start(st);
+
+	(void)ctx;
+	for (; n; n--) {
+		unsigned long flags;
+
+		local_irq_save(flags);
+		local_irq_restore(flags);
+	}
+	rb_stop(st);
+}
+
+static void split_irqflags_popf(rb_state *st, void *ctx)
+{
+	uint64_t n = rb_start(st);
+
+	(void)ctx;
+	for (; n; n--) {
+		unsigned long flags;
+
+		local_irq_save(flags);
+#if defined(__x86_64__)
+		__asm__ __volatile__("pushq %0; popfq" : : "g"(flags) : "memory", "cc");
+#endif
+		local_irq_restore(flags);
+	}
+	rb_stop(st);
+}
+
 static void split_register(void)
 {
 	static const char *const grab_args[] = { "order", "rate", "refs" };
@@ -200,8 +240,13 @@ static void split_register(void)
 	RB_ARG_NAMES(RB_ARGS_PRODUCT(b, RB_LIST(0, 1)), "shared");
 	rb_thread_range(b, 1, ncpu);
 	rb_use_real_time(b);
+
+	rb_use_real_time(rb_register("split/irqflags/save_restore", split_irqflags_save_restore, NULL));
+	rb_use_real_time(rb_register("split/irqflags/popf", split_irqflags_popf, NULL));
 }
 
-RB_FAMILY(split, "split",
-	  "try_get_folio on a split race: NULL vs retry vs fetch_add+frozen bit, against split_huge_page",
-	  split_register);
+RB_FAMILY(split,
+	  .name = "split",
+	  .summary = "try_get_folio on a split race: NULL vs retry vs fetch_add+frozen bit, "
+		     "against split_huge_page",
+	  .register_benchmarks = split_register);

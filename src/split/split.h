@@ -33,6 +33,7 @@
 #include <pthread.h>
 
 #include "kernel/mm.h"
+#include "kernel/pgd.h"
 
 #define SPLIT_BASE		(64UL << 30)	/* PUD-aligned start of the modelled range */
 #define SPLIT_MTHP_ORDER	4
@@ -106,6 +107,7 @@ struct split_ops {
 struct split_mm {
 	/* Read-mostly: every grab reads these. */
 	struct mm_struct *mm;
+	pgd_t *pgd;			/* gup-fast's walk starts here (a PGD page; its entry -> mm->pud) */
 	unsigned long nr_map_pages;	/* nslots * 512, a power of two */
 	unsigned char *slot_order;	/* 9 or SPLIT_MTHP_ORDER */
 	const struct split_ops *ops;

@@ -716,6 +716,11 @@ struct split_mm *split_mm_create(const struct split_ops *ops, unsigned long nslo
 	sm->mm = mm_create(SPLIT_BASE, nslots * PMD_SIZE);
 	if (!sm->mm)
 		goto nomem_memmap;
+	sm->pgd = rb_model_alloc(PTRS_PER_PGD * sizeof(pgd_t));
+	if (!sm->pgd)
+		goto nomem_mm;
+	memset(sm->pgd, 0, PTRS_PER_PGD * sizeof(pgd_t));
+	pgd_populate_pud(pgd_offset_pgd(sm->pgd, SPLIT_BASE), sm->mm->pud);
 
 	for (slot = 0; slot < nslots; slot++) {
 		unsigned long addr = split_slot_addr(slot);
@@ -745,6 +750,8 @@ struct split_mm *split_mm_create(const struct split_ops *ops, unsigned long nslo
 	}
 	return sm;
 
+nomem_mm:
+	mm_destroy(sm->mm);
 nomem_memmap:
 	zone_destroy(&sm->zone);
 	memmap_destroy();
@@ -760,6 +767,7 @@ void split_mm_destroy(struct split_mm *sm)
 	if (!sm)
 		return;
 	split_splitter_stop(sm);
+	rb_model_free(sm->pgd, PTRS_PER_PGD * sizeof(pgd_t));
 	mm_destroy(sm->mm);
 	zone_destroy(&sm->zone);
 	memmap_destroy();
