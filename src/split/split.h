@@ -126,7 +126,15 @@ struct split_mm {
 	pthread_t splitter;
 	bool splitter_running;
 	_Atomic bool stop;
-	long rate;			/* toggles per second; < 0: as fast as possible */
+	long rate;			/* steps per second; < 0: as fast as possible */
+	/*
+	 * The splitter's step: false (the stress tests): split a large folio or
+	 * collapse small ones, whichever the random address holds, so both
+	 * states are raced; true (the benchmark): split a large folio and
+	 * collapse it straight back (split_pair()), so the mapping mix stays
+	 * all-large at every rate and only the race differs between rows.
+	 */
+	bool pairs;
 	uint64_t seed;
 	atomic_long_t violations;
 
@@ -178,11 +186,18 @@ int split_huge_page_addr(struct split_mm *sm, unsigned long addr);
 int collapse_huge_page_addr(struct split_mm *sm, unsigned long addr);
 /* Split if large, else collapse: the unit the splitter thread repeats. */
 int split_toggle(struct split_mm *sm, unsigned long addr);
+/*
+ * Split the large folio at @addr and collapse it straight back (retrying the
+ * collapse while a grab holds a small page, so the mix is restored): the
+ * benchmark's step (sm->pairs). 0 if both happened, else the split's error
+ * (nothing changed) or the collapse's last error.
+ */
+int split_pair(struct split_mm *sm, unsigned long addr);
 
 /* A random address in a random slot (a head page one time in four). */
 unsigned long split_random_addr(struct split_mm *sm, uint64_t *rng);
 
-/* Start the splitter pthread at @rate toggles/s (< 0: flat out; 0: none). 0 or -errno. */
+/* Start the splitter pthread at @rate steps/s (< 0: flat out; 0: none); sm->pairs picks the step. 0 or -errno. */
 int split_splitter_start(struct split_mm *sm, long rate);
 void split_splitter_stop(struct split_mm *sm);
 

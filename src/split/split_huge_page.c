@@ -551,6 +551,27 @@ int split_toggle(struct split_mm *sm, unsigned long addr)
 	return rc;
 }
 
+#define SPLIT_PAIR_COLLAPSE_TRIES	1000
+
+int split_pair(struct split_mm *sm, unsigned long addr)
+{
+	int rc;
+
+	if (!split_addr_is_large(sm, addr))
+		return -EAGAIN;	/* only after a collapse gave up: leave it to the next pair */
+	rc = split_toggle(sm, addr);
+	if (rc)
+		return rc;
+	/* Collapse it back; -EBUSY while a grab holds one of the small pages. */
+	for (int i = 0; i < SPLIT_PAIR_COLLAPSE_TRIES; i++) {
+		rc = split_toggle(sm, addr);
+		if (rc != -EBUSY)
+			break;
+		sched_yield();
+	}
+	return rc;
+}
+
 /* ---- the splitter thread ---- */
 
 static void *split_splitter_fn(void *arg)
@@ -564,7 +585,10 @@ static void *split_splitter_fn(void *arg)
 	while (!atomic_load_explicit(&sm->stop, mo_relaxed)) {
 		unsigned long idx = split_rand(&rng) & (sm->nr_map_pages - 1);
 
-		split_toggle(sm, SPLIT_BASE + (idx << PAGE_SHIFT));
+		if (sm->pairs)
+			split_pair(sm, SPLIT_BASE + (idx << PAGE_SHIFT));
+		else
+			split_toggle(sm, SPLIT_BASE + (idx << PAGE_SHIFT));
 		if (period) {
 			struct timespec now;
 

@@ -412,6 +412,33 @@ RB_TEST(local_irq_save_reads_the_flags)
 #endif
 }
 
+
+/*
+ * The benchmark's splitter step (issue 13 item 4): a split and the collapse
+ * straight back, so the mapping mix after any number of steps is the one
+ * before (every slot large), and each step books one split and one collapse.
+ */
+RB_TEST(a_split_pair_restores_the_mapping_mix)
+{
+	for (size_t v = 0; v < ARRAY_SIZE(variants); v++) {
+		char err[160];
+		struct split_mm *sm = split_mm_create(variants[v], 4, 0, err, sizeof(err));
+		unsigned long pmd0, mthp0, pmd, mthp;
+		uint64_t rng = 12345;
+
+		split_count_large(sm, &pmd0, &mthp0);
+		for (int i = 0; i < 50; i++)
+			CHECK_EQ(split_pair(sm, split_random_addr(sm, &rng)), 0);
+		split_count_large(sm, &pmd, &mthp);
+		CHECK_EQ(pmd, pmd0);
+		CHECK_EQ(mthp, mthp0);
+		CHECK_EQ(atomic_long_read(&sm->cnt.split_ok), 50);
+		CHECK_EQ(atomic_long_read(&sm->cnt.collapse_ok), 50);
+		CHECK_EQ(quiet_check(sm, pmd0, mthp0), 0);
+		split_mm_destroy(sm);
+	}
+}
+
 RB_TEST_MAIN(RBT_CASE(split_and_collapse_keep_the_books)
 	     RBT_CASE(a_held_reference_makes_split_and_collapse_fail)
 	     RBT_CASE(the_slow_path_waits_out_a_migration_entry)
@@ -422,4 +449,5 @@ RB_TEST_MAIN(RBT_CASE(split_and_collapse_keep_the_books)
 	     RBT_CASE(a_fast_grab_sets_referenced_a_failed_one_does_not)
 	     RBT_CASE(the_fast_walk_reads_the_pgd)
 	     RBT_CASE(try_get_folio_checks_for_a_negative_count_first)
-	     RBT_CASE(local_irq_save_reads_the_flags))
+	     RBT_CASE(local_irq_save_reads_the_flags)
+	     RBT_CASE(a_split_pair_restores_the_mapping_mix))
