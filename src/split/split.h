@@ -180,10 +180,30 @@ static inline unsigned long split_slot_addr(unsigned long slot)
 	return SPLIT_BASE + slot * PMD_SIZE;
 }
 
+static inline unsigned int split_addr_order(struct split_mm *sm, unsigned long addr)
+{
+	return sm->slot_order[(addr - SPLIT_BASE) >> PMD_SHIFT];
+}
+
+/* ---- the model (split_model.c) ---- */
+
+/* Map pages [pfn, pfn + nr) by PTEs at ptep (the PTE lock or the PMD lock held). */
+void split_map_ptes(struct split_mm *sm, unsigned long addr, pte_t *ptep, unsigned long pfn, long nr);
+
 /* split_huge_page() of the large folio at @addr (PMD THP or PTE-mapped mTHP). 0, -EBUSY, -EAGAIN. */
 int split_huge_page_addr(struct split_mm *sm, unsigned long addr);
 /* collapse the small folios at @addr into a new folio of the slot's order. 0, -EBUSY, -ENOMEM, -EAGAIN. */
 int collapse_huge_page_addr(struct split_mm *sm, unsigned long addr);
+/* The slow path: mmap_lock (read) + page-table lock, a grab that cannot fail. */
+struct folio *split_gup_slow(struct split_mm *sm, unsigned long addr, int refs,
+			     struct page **pagep, struct split_stats *st);
+
+/* A put dropped a folio to zero: in this model every free goes through a freeze. */
+void split_last_put(struct folio *folio);
+extern atomic_long_t split_bad_puts;
+
+/* ---- the workload (split_workload.c) ---- */
+
 /* Split if large, else collapse: the unit the splitter thread repeats. */
 int split_toggle(struct split_mm *sm, unsigned long addr);
 /*
@@ -201,13 +221,11 @@ unsigned long split_random_addr(struct split_mm *sm, uint64_t *rng);
 int split_splitter_start(struct split_mm *sm, long rate);
 void split_splitter_stop(struct split_mm *sm);
 
-/* The slow path: mmap_lock (read) + page-table lock, a grab that cannot fail. */
-struct folio *split_gup_slow(struct split_mm *sm, unsigned long addr, int refs,
-			     struct page **pagep, struct split_stats *st);
 
-/* A put dropped a folio to zero: in this model every free goes through a freeze. */
-void split_last_put(struct folio *folio);
-extern atomic_long_t split_bad_puts;
+/* ---- the checks (split_checks.c) ---- */
+
+/* Right after a successful freeze: no grabber may hold a reference on @folio (check E). */
+void split_check_held(struct split_mm *sm, struct folio *folio);
 
 /*
  * After quiescence (no grabber, no splitter): every mapped folio's count
