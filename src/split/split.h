@@ -62,6 +62,7 @@ struct split_counts {
 	atomic_long_t collapse_enomem;	/* no free folio of the order */
 	atomic_long_t split9_ok, collapse9_ok;	/* per order, for the bookkeeping check */
 	atomic_long_t split4_ok, collapse4_ok;
+	atomic_long_t collapse_put_freed;	/* last-put mode: old pages the collapse's own put freed */
 };
 
 struct split_mm;
@@ -198,9 +199,17 @@ int collapse_huge_page_addr(struct split_mm *sm, unsigned long addr);
 struct folio *split_gup_slow(struct split_mm *sm, unsigned long addr, int refs,
 			     struct page **pagep, struct split_stats *st);
 
-/* A put dropped a folio to zero: in this model every free goes through a freeze. */
+/*
+ * A put dropped a folio to zero: by default a put too many (every free goes
+ * through a freeze; counted in split_bad_puts); with split_last_put_frees
+ * (set before any thread starts; split_stress --last-put) the collapse frees
+ * the old small pages by ordinary puts and the last put frees an order-0
+ * folio, counted per thread in split_last_put_freed.
+ */
 void split_last_put(struct folio *folio);
 extern atomic_long_t split_bad_puts;
+extern bool split_last_put_frees;
+extern _Thread_local unsigned long split_last_put_freed;
 
 /* ---- the workload (split_workload.c) ---- */
 

@@ -48,15 +48,43 @@
 
 atomic_long_t split_bad_puts;
 
+bool split_last_put_frees;
+_Thread_local unsigned long split_last_put_freed;
+#ifdef CONFIG_DEBUG_VM
+void (*split_frozen_put_window)(struct folio *folio);
+#endif
+
 /*
- * No put in this model may drop a folio to zero: every mapping holds a
- * reference, and folios are freed only by collapse, after a freeze. A put
- * that reaches zero is a put too many (or a stale grab that resurrected a
- * free page): count it and leak the folio rather than corrupt the buddy.
+ * A put reached zero (and, under the FROZEN bit, won the 0 -> FROZEN
+ * cmpxchg: the free is ours).
+ *
+ * Default (the benchmark, most stress tests): no put may drop a folio to
+ * zero: every mapping holds a reference, and folios are freed only by
+ * collapse, after a freeze. Such a put is a put too many (or a stale grab
+ * that resurrected a free page): count it and leak the folio rather than
+ * corrupt the buddy.
+ *
+ * split_last_put_frees (split_stress --last-put, issue 14 class 2): the
+ * collapse drops the old small pages' last references with ordinary puts
+ * (folio_put() -> __folio_put() -> free_frozen_pages() in the kernel), so
+ * whichever put comes last frees the page: the collapse's, or a racing grab's
+ * back-out put after its re-check failed; under the FROZEN bit this is the
+ * path whose temporary zero the proposal's cmpxchg exists for. Only order-0
+ * folios are freed this way in the model; a large folio reaching zero is
+ * still a put too many.
  */
 void split_last_put(struct folio *folio)
 {
-	(void)folio;
+	if (split_last_put_frees && !folio_test_large(folio)) {
+#ifdef CONFIG_DEBUG_VM
+		/* The debug buddy insists on 0: see split_free_frozen_xadd(). */
+		if (page_ref_is_frozen_bit(folio_ref_count(folio)))
+			set_page_count(&folio->page, 0);
+#endif
+		free_frozen_pages(&folio->page, 0);
+		split_last_put_freed++;
+		return;
+	}
 	atomic_long_inc(&split_bad_puts);
 }
 /* ---- split_huge_page() ---- */
@@ -320,7 +348,50 @@ static bool split_freeze_small(struct split_mm *sm, const unsigned long *pfns, l
 	return false;
 }
 
+/*
+ * split_last_put_frees: is_refcount_suitable() of the kernel's
+ * __collapse_huge_page_isolate(): each small page's count is its PTE's
+ * reference alone (1), checked after the PTEs are cleared (no grab that
+ * walks from now on gets past its re-check), without a freeze.
+ */
+static bool split_refs_suitable(struct split_mm *sm, const unsigned long *pfns, long n)
+{
+	for (long i = 0; i < n; i++)
+		if (folio_ref_count(page_folio(pfn_to_page(pfns[i]))) != 1)
+			return false;
+	split_widen(sm->ops->widen);	/* widened: a stale grab adds before our puts */
+	return true;
+}
+
+/* Hold the old small pages off gup-fast: frozen (default) or merely checked (last-put mode). */
+static bool split_isolate_small(struct split_mm *sm, const unsigned long *pfns, long n)
+{
+	if (split_last_put_frees)
+		return split_refs_suitable(sm, pfns, n);
+	return split_freeze_small(sm, pfns, n);
+}
+
+static void split_free_frozen_old(struct split_mm *sm, const unsigned long *pfns, long n);
+
+/*
+ * Free the old small pages: frozen, straight to the buddy (default); in
+ * last-put mode, drop each one's PTE reference with an ordinary put, and the
+ * last put (ours or a racing grab's back-out) frees it (split_last_put()).
+ */
 static void split_free_old(struct split_mm *sm, const unsigned long *pfns, long n)
+{
+	if (split_last_put_frees) {
+		unsigned long freed = split_last_put_freed;
+
+		for (long i = 0; i < n; i++)
+			sm->ops->put_refs(page_folio(pfn_to_page(pfns[i])), 1);
+		atomic_long_add((long)(split_last_put_freed - freed), &sm->cnt.collapse_put_freed);
+		return;
+	}
+	split_free_frozen_old(sm, pfns, n);
+}
+
+static void split_free_frozen_old(struct split_mm *sm, const unsigned long *pfns, long n)
 {
 	for (long i = 0; i < n; i++)
 		sm->ops->free_frozen(page_folio(pfn_to_page(pfns[i])));
@@ -359,7 +430,7 @@ static int collapse_huge_pmd(struct split_mm *sm, pmd_t *pmdp, unsigned long had
 	}
 	/* pmdp_collapse_flush(): gup-fast that walks now finds no PMD. */
 	pmdp_huge_get_and_clear(mm, haddr, pmdp);
-	if (!split_freeze_small(sm, pfns, HPAGE_PMD_NR)) {
+	if (!split_isolate_small(sm, pfns, HPAGE_PMD_NR)) {
 		set_pmd_at(mm, haddr, pmdp, pmd);
 		spin_unlock(ptl);
 		split_release_new_folio(sm, new);
@@ -418,7 +489,7 @@ static int collapse_huge_ptes(struct split_mm *sm, pmd_t *pmdp, unsigned long ga
 	/* The flush of the range: gup-fast that walks now finds no PTE. */
 	for (i = 0; i < SPLIT_MTHP_NR; i++)
 		old[i] = ptep_get_and_clear(mm, gaddr + i * PAGE_SIZE, ptep + i);
-	if (!split_freeze_small(sm, pfns, SPLIT_MTHP_NR)) {
+	if (!split_isolate_small(sm, pfns, SPLIT_MTHP_NR)) {
 		for (i = 0; i < SPLIT_MTHP_NR; i++)
 			set_pte_at(mm, gaddr + i * PAGE_SIZE, ptep + i, old[i]);
 		pte_unmap_unlock(ptep, ptl);

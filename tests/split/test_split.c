@@ -439,6 +439,64 @@ RB_TEST(a_split_pair_restores_the_mapping_mix)
 	}
 }
 
+
+/*
+ * Issue 14 class 2, deterministically: the proposal's last put
+ * (folio_ref_sub_and_test_frozen_bit() via the xadd put) reaches 0, and a
+ * grab lands in the temporary zero before the 0 -> FROZEN cmpxchg
+ * (split_frozen_put_window, a test-build hook). The grab must succeed and
+ * keep a live folio; the owner's put must not free; the grab's own put then
+ * frees it, exactly once (split_last_put() in last-put mode).
+ */
+static struct folio *window_grabbed;
+static struct split_stats window_st;
+static void grab_in_the_temporary_zero(struct folio *folio)
+{
+	split_frozen_put_window = NULL;	/* once */
+	CHECK_EQ(folio_ref_count(folio), 0);
+	window_grabbed = split_ops_xadd.try_get_folio(&folio->page, 1, &window_st);
+}
+
+RB_TEST(xadd_last_put_raced_by_a_grab_in_the_temporary_zero_frees_once)
+{
+	char err[160];
+	struct split_mm *sm = split_mm_create(&split_ops_xadd, 2, HPAGE_PMD_ORDER, err, sizeof(err));
+	unsigned long free0 = zone_free_pages(&sm->zone), freed0 = split_last_put_freed;
+	struct folio *folio = folio_alloc(&sm->zone, 0);	/* a small folio, count 1: its owner's */
+
+	CHECK(folio != NULL && folio_ref_count(folio) == 1);
+	split_last_put_frees = true;
+	split_frozen_put_window = grab_in_the_temporary_zero;
+	split_ops_xadd.put_refs(folio, 1);			/* the owner's last put ... */
+	CHECK(window_grabbed == folio);				/* ... raced by a grab that won */
+	CHECK_EQ(split_last_put_freed - freed0, 0);		/* the owner lost the cmpxchg */
+	CHECK_EQ(folio_ref_count(folio), 1);			/* the grab's reference, live */
+	CHECK_EQ(zone_free_pages(&sm->zone), free0 - 1);
+	split_ops_xadd.put_refs(folio, 1);			/* the grab's put: the free is its */
+	CHECK_EQ(split_last_put_freed - freed0, 1);
+	CHECK_EQ(zone_free_pages(&sm->zone), free0);
+	CHECK_EQ(atomic_long_read(&split_bad_puts), 0);
+	split_last_put_frees = false;
+	split_frozen_put_window = NULL;
+	split_mm_destroy(sm);
+}
+
+/* The same last put with no grab in the window: the owner's put frees, once. */
+RB_TEST(xadd_last_put_alone_frees)
+{
+	char err[160];
+	struct split_mm *sm = split_mm_create(&split_ops_xadd, 2, HPAGE_PMD_ORDER, err, sizeof(err));
+	unsigned long free0 = zone_free_pages(&sm->zone), freed0 = split_last_put_freed;
+	struct folio *folio = folio_alloc(&sm->zone, 0);
+
+	split_last_put_frees = true;
+	split_ops_xadd.put_refs(folio, 1);
+	CHECK_EQ(split_last_put_freed - freed0, 1);
+	CHECK_EQ(zone_free_pages(&sm->zone), free0);
+	split_last_put_frees = false;
+	split_mm_destroy(sm);
+}
+
 RB_TEST_MAIN(RBT_CASE(split_and_collapse_keep_the_books)
 	     RBT_CASE(a_held_reference_makes_split_and_collapse_fail)
 	     RBT_CASE(the_slow_path_waits_out_a_migration_entry)
@@ -450,4 +508,6 @@ RB_TEST_MAIN(RBT_CASE(split_and_collapse_keep_the_books)
 	     RBT_CASE(the_fast_walk_reads_the_pgd)
 	     RBT_CASE(try_get_folio_checks_for_a_negative_count_first)
 	     RBT_CASE(local_irq_save_reads_the_flags)
-	     RBT_CASE(a_split_pair_restores_the_mapping_mix))
+	     RBT_CASE(a_split_pair_restores_the_mapping_mix)
+	     RBT_CASE(xadd_last_put_raced_by_a_grab_in_the_temporary_zero_frees_once)
+	     RBT_CASE(xadd_last_put_alone_frees))
