@@ -241,7 +241,7 @@ static void split_irqflags_popf(rb_state *st, void *ctx)
 
 		local_irq_save(flags);
 #if defined(__x86_64__)
-		__asm__ __volatile__("pushq %0; popfq" : : "g"(flags) : "memory", "cc");
+		__builtin_ia32_writeeflags_u64(flags);	/* push; popf (the builtin: red-zone safe) */
 #endif
 		local_irq_restore(flags);
 	}

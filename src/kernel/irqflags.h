@@ -33,7 +33,17 @@ static __always_inline unsigned long native_save_fl(void)
 	unsigned long flags;
 
 #if defined(__x86_64__)
-	__asm__ __volatile__("pushfq; popq %0" : "=rm"(flags) : : "memory");
+	/*
+	 * The compiler's builtin, not inline asm: a pushf in inline asm writes
+	 * below %rsp, into the x86-64 red zone where the compiler may keep
+	 * live locals (the kernel builds with -mno-red-zone; userspace does
+	 * not). The builtin emits the same pushf; pop and lets the compiler
+	 * account for the push. (An inline-asm version corrupted the split
+	 * stress test's state under TSan.)
+	 */
+	__asm__ __volatile__("" : : : "memory");
+	flags = __builtin_ia32_readeflags_u64();
+	__asm__ __volatile__("" : : : "memory");
 #else
 	/* Not x86-64: no flags word to read; the barrier alone. */
 	__asm__ __volatile__("" : : : "memory");
