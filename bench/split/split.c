@@ -241,7 +241,9 @@ static void split_irqflags_popf(rb_state *st, void *ctx)
 
 		local_irq_save(flags);
 #if defined(__x86_64__)
-		__builtin_ia32_writeeflags_u64(flags);	/* push; popf (the builtin: red-zone safe) */
+		/* push; popf, stepping over the red zone as native_save_fl() does here */
+		__asm__ __volatile__("lea -128(%%rsp), %%rsp\n\tpushq %0\n\tpopfq\n\tlea 128(%%rsp), %%rsp"
+				     : : "r"(flags) : "memory", "cc");
 #endif
 		local_irq_restore(flags);
 	}

@@ -34,16 +34,19 @@ static __always_inline unsigned long native_save_fl(void)
 
 #if defined(__x86_64__)
 	/*
-	 * The compiler's builtin, not inline asm: a pushf in inline asm writes
-	 * below %rsp, into the x86-64 red zone where the compiler may keep
-	 * live locals (the kernel builds with -mno-red-zone; userspace does
-	 * not). The builtin emits the same pushf; pop and lets the compiler
-	 * account for the push. (An inline-asm version corrupted the split
-	 * stress test's state under TSan.)
+	 * pushf writes below %rsp: in userspace that is the x86-64 red zone,
+	 * where the compiler may keep live locals without moving %rsp (the
+	 * kernel builds with -mno-red-zone). A plain "pushfq; popq" in inline
+	 * asm, and GCC 12's __builtin_ia32_readeflags_u64() alike, corrupted
+	 * the split stress test's state. So step over the red zone first: two
+	 * lea (no flags touched, ~1 cycle each, off the critical path), then
+	 * the kernel's pushf; pop.
 	 */
-	__asm__ __volatile__("" : : : "memory");
-	flags = __builtin_ia32_readeflags_u64();
-	__asm__ __volatile__("" : : : "memory");
+	__asm__ __volatile__("lea -128(%%rsp), %%rsp\n\t"
+			     "pushfq\n\t"
+			     "popq %0\n\t"
+			     "lea 128(%%rsp), %%rsp"
+			     : "=r"(flags) : : "memory");
 #else
 	/* Not x86-64: no flags word to read; the barrier alone. */
 	__asm__ __volatile__("" : : : "memory");
