@@ -5,17 +5,29 @@
  * that each variant instantiates with its own try_get_folio and put, so that
  * every call in the benchmark's loop is direct and inlined.
  *
- * Userspace differences: gup-fast runs with IRQs off in the kernel, which
- * holds off the TLB-flush IPI of pmdp_collapse_flush() and page-table freeing;
- * the model never frees page tables, and collapse freezes every small page
- * instead of relying on the IPI (see split_huge_page.c), so no IRQ stand-in is
- * needed.
+ * The grab's fixed work, as the kernel of each variant's era pays it (issue
+ * 13 item 3; docs/split.md, "The grab's fixed work"): lockless_pages_from_mm()
+ * saves and restores IRQs around the walk (src/kernel/irqflags.h: pushf/pop
+ * and the IF test are paid, cli/sti cannot run at CPL 3); the walk starts at
+ * the PGD and reads the (folded) P4D (gup_fast_pgd_range(),
+ * gup_fast_p4d_range(); src/kernel/pgd.h); gup_fast_pte_range() and
+ * gup_fast_pmd_leaf() set PG_referenced with an atomic bit op after the
+ * re-check (SetPageReferenced() in v5.15's gup_pte_range()/gup_huge_pmd(),
+ * folio_set_referenced() since the folio conversion); try_get_folio() keeps
+ * its WARN_ON_ONCE(folio_ref_count(folio) < 0) load (try_get_folio.h).
+ *
+ * Userspace differences: IRQs off in the kernel also hold off the TLB-flush
+ * IPI of pmdp_collapse_flush() and page-table freeing; the model never frees
+ * page tables, and collapse freezes every small page instead of relying on
+ * the IPI (see split_model.c).
  */
 #ifndef RB_SPLIT_GUP_FAST_H
 #define RB_SPLIT_GUP_FAST_H
 
 #include <sched.h>
 
+#include "kernel/irqflags.h"
+#include "kernel/pgd.h"
 #include "split.h"
 
 typedef struct folio *(*split_try_get_fn)(struct page *page, int refs, struct split_stats *st);
@@ -48,25 +60,40 @@ static __always_inline void split_widen(bool widen)
 }
 
 /*
- * gup_fast_one(): walk PUD -> PMD (READ_ONCE) -> PTE (READ_ONCE), grab the
- * folio of the page, then re-check the entries walked and back out with
- * put_backout() if they changed (gup_put_folio() in the kernel). NULL:
+ * gup_fast_one(): walk PGD -> P4D -> PUD -> PMD (READ_ONCE) -> PTE
+ * (READ_ONCE) with IRQs saved and disabled, grab the folio of the page, then
+ * re-check the entries walked and back out with put_backout() if they
+ * changed (gup_put_folio() in the kernel), else set PG_referenced. NULL:
  * gup-fast failed, take the slow path. @recheck false is the broken
  * "re-check removed" variant; @put_backout is the variant's put everywhere
  * but in the broken "leak" (tests/split/broken.c), where it alone does
  * nothing.
  */
 static __always_inline struct folio *
-gup_fast_one(struct split_mm *sm, unsigned long addr, int refs, struct page **pagep,
-	     struct split_stats *st, split_try_get_fn try_get, split_put_fn put_backout,
-	     bool recheck, unsigned int widen)
+__gup_fast_one(struct split_mm *sm, unsigned long addr, int refs, struct page **pagep,
+	       struct split_stats *st, split_try_get_fn try_get, split_put_fn put_backout,
+	       bool recheck, unsigned int widen)
 {
-	pudval_t pud = pudp_get(pud_offset(sm->mm, addr));
+	/* gup_fast_pgd_range(): pgd_offset(current->mm, addr), READ_ONCE(*pgdp). */
+	pgd_t *pgdp = pgd_offset_pgd(sm->pgd, addr);
+	pgdval_t pgd = pgdp_get(pgdp);
+	p4d_t *p4dp;
+	p4dval_t p4d;
+	pudval_t pud;
 	struct folio *folio;
 	struct page *page;
 	pmd_t *pmdp;
 	pmdval_t pmd;
 
+	if (unlikely(pgd_none(pgd) || pgd_leaf(pgd)))
+		goto not_present;
+	/* gup_fast_p4d_range(): p4d_offset_lockless(), READ_ONCE(*p4dp) (the PGD entry again). */
+	p4dp = p4d_offset_lockless(pgdp, pgd, addr);
+	p4d = p4dp_get(p4dp);
+	if (unlikely(!p4d_present(p4d)))
+		goto not_present;
+	/* gup_fast_pud_range(): pud_offset_lockless(), READ_ONCE(*pudp). */
+	pud = pudp_get(pud_offset_lockless(p4dp, p4d, addr));
 	if (unlikely(!pud_present(pud) || pud_leaf(pud)))
 		goto not_present;
 	pmdp = pmd_offset(pud, addr);
@@ -101,6 +128,13 @@ gup_fast_one(struct split_mm *sm, unsigned long addr, int refs, struct page **pa
 					!pte_same(pte, ptep_get(ptep))))
 			goto back_out;
 	}
+	/*
+	 * gup_fast_pmd_leaf() / gup_fast_pte_range(): folio_set_referenced()
+	 * (SetPageReferenced() in v5.15), an atomic lock or on the folio's flags
+	 * line, once the re-check passed: every successful fast grab, never a
+	 * failed one.
+	 */
+	folio_set_referenced(folio);
 	st->fast++;
 	*pagep = page;
 	return folio;
@@ -112,6 +146,21 @@ back_out:
 not_present:
 	st->not_present++;
 	return NULL;
+}
+
+/* lockless_pages_from_mm(): local_irq_save(); gup_fast_pgd_range(); local_irq_restore(). */
+static __always_inline struct folio *
+gup_fast_one(struct split_mm *sm, unsigned long addr, int refs, struct page **pagep,
+	     struct split_stats *st, split_try_get_fn try_get, split_put_fn put_backout,
+	     bool recheck, unsigned int widen)
+{
+	unsigned long flags;
+	struct folio *folio;
+
+	local_irq_save(flags);
+	folio = __gup_fast_one(sm, addr, refs, pagep, st, try_get, put_backout, recheck, widen);
+	local_irq_restore(flags);
+	return folio;
 }
 
 /*

@@ -68,12 +68,27 @@ static __always_inline bool folio_ref_try_add_frozen_bit(struct folio *folio, in
  * resurrected the 0 makes it lose (David Hildenbrand explained on the list why
  * this cannot be a plain atomic_or).
  */
+#ifdef CONFIG_DEBUG_VM
+/*
+ * Test builds only: called (if set) between the sub-and-test that reached 0
+ * and the 0 -> FROZEN cmpxchg, so that a unit test can put a grab in the
+ * temporary zero deterministically (tests/split/test_split.c). The benchmark
+ * builds have no such call.
+ */
+extern void (*split_frozen_put_window)(struct folio *folio);
+#endif
+
 static __always_inline bool folio_ref_sub_and_test_frozen_bit(struct folio *folio, int nr)
 {
 	bool ret = atomic_sub_and_test(nr, &folio->_refcount);
 
-	if (ret)
+	if (ret) {
+#ifdef CONFIG_DEBUG_VM
+		if (split_frozen_put_window)
+			split_frozen_put_window(folio);
+#endif
 		ret = !atomic_cmpxchg_relaxed(&folio->_refcount, 0, PAGEREF_FROZEN_BIT);
+	}
 	return ret;
 }
 

@@ -33,6 +33,7 @@
 #include <pthread.h>
 
 #include "kernel/mm.h"
+#include "kernel/pgd.h"
 
 #define SPLIT_BASE		(64UL << 30)	/* PUD-aligned start of the modelled range */
 #define SPLIT_MTHP_ORDER	4
@@ -61,6 +62,7 @@ struct split_counts {
 	atomic_long_t collapse_enomem;	/* no free folio of the order */
 	atomic_long_t split9_ok, collapse9_ok;	/* per order, for the bookkeeping check */
 	atomic_long_t split4_ok, collapse4_ok;
+	atomic_long_t collapse_put_freed;	/* last-put mode: old pages the collapse's own put freed */
 };
 
 struct split_mm;
@@ -106,6 +108,7 @@ struct split_ops {
 struct split_mm {
 	/* Read-mostly: every grab reads these. */
 	struct mm_struct *mm;
+	pgd_t *pgd;			/* gup-fast's walk starts here (a PGD page; its entry -> mm->pud) */
 	unsigned long nr_map_pages;	/* nslots * 512, a power of two */
 	unsigned char *slot_order;	/* 9 or SPLIT_MTHP_ORDER */
 	const struct split_ops *ops;
@@ -124,7 +127,15 @@ struct split_mm {
 	pthread_t splitter;
 	bool splitter_running;
 	_Atomic bool stop;
-	long rate;			/* toggles per second; < 0: as fast as possible */
+	long rate;			/* steps per second; < 0: as fast as possible */
+	/*
+	 * The splitter's step: false (the stress tests): split a large folio or
+	 * collapse small ones, whichever the random address holds, so both
+	 * states are raced; true (the benchmark): split a large folio and
+	 * collapse it straight back (split_pair()), so the mapping mix stays
+	 * all-large at every rate and only the race differs between rows.
+	 */
+	bool pairs;
 	uint64_t seed;
 	atomic_long_t violations;
 
@@ -170,27 +181,60 @@ static inline unsigned long split_slot_addr(unsigned long slot)
 	return SPLIT_BASE + slot * PMD_SIZE;
 }
 
+static inline unsigned int split_addr_order(struct split_mm *sm, unsigned long addr)
+{
+	return sm->slot_order[(addr - SPLIT_BASE) >> PMD_SHIFT];
+}
+
+/* ---- the model (split_model.c) ---- */
+
+/* Map pages [pfn, pfn + nr) by PTEs at ptep (the PTE lock or the PMD lock held). */
+void split_map_ptes(struct split_mm *sm, unsigned long addr, pte_t *ptep, unsigned long pfn, long nr);
+
 /* split_huge_page() of the large folio at @addr (PMD THP or PTE-mapped mTHP). 0, -EBUSY, -EAGAIN. */
 int split_huge_page_addr(struct split_mm *sm, unsigned long addr);
 /* collapse the small folios at @addr into a new folio of the slot's order. 0, -EBUSY, -ENOMEM, -EAGAIN. */
 int collapse_huge_page_addr(struct split_mm *sm, unsigned long addr);
-/* Split if large, else collapse: the unit the splitter thread repeats. */
-int split_toggle(struct split_mm *sm, unsigned long addr);
-
-/* A random address in a random slot (a head page one time in four). */
-unsigned long split_random_addr(struct split_mm *sm, uint64_t *rng);
-
-/* Start the splitter pthread at @rate toggles/s (< 0: flat out; 0: none). 0 or -errno. */
-int split_splitter_start(struct split_mm *sm, long rate);
-void split_splitter_stop(struct split_mm *sm);
-
 /* The slow path: mmap_lock (read) + page-table lock, a grab that cannot fail. */
 struct folio *split_gup_slow(struct split_mm *sm, unsigned long addr, int refs,
 			     struct page **pagep, struct split_stats *st);
 
-/* A put dropped a folio to zero: in this model every free goes through a freeze. */
+/*
+ * A put dropped a folio to zero: by default a put too many (every free goes
+ * through a freeze; counted in split_bad_puts); with split_last_put_frees
+ * (set before any thread starts; split_stress --last-put) the collapse frees
+ * the old small pages by ordinary puts and the last put frees an order-0
+ * folio, counted per thread in split_last_put_freed.
+ */
 void split_last_put(struct folio *folio);
 extern atomic_long_t split_bad_puts;
+extern bool split_last_put_frees;
+extern _Thread_local unsigned long split_last_put_freed;
+
+/* ---- the workload (split_workload.c) ---- */
+
+/* Split if large, else collapse: the unit the splitter thread repeats. */
+int split_toggle(struct split_mm *sm, unsigned long addr);
+/*
+ * Split the large folio at @addr and collapse it straight back (retrying the
+ * collapse while a grab holds a small page, so the mix is restored): the
+ * benchmark's step (sm->pairs). 0 if both happened, else the split's error
+ * (nothing changed) or the collapse's last error.
+ */
+int split_pair(struct split_mm *sm, unsigned long addr);
+
+/* A random address in a random slot (a head page one time in four). */
+unsigned long split_random_addr(struct split_mm *sm, uint64_t *rng);
+
+/* Start the splitter pthread at @rate steps/s (< 0: flat out; 0: none); sm->pairs picks the step. 0 or -errno. */
+int split_splitter_start(struct split_mm *sm, long rate);
+void split_splitter_stop(struct split_mm *sm);
+
+
+/* ---- the checks (split_checks.c) ---- */
+
+/* Right after a successful freeze: no grabber may hold a reference on @folio (check E). */
+void split_check_held(struct split_mm *sm, struct folio *folio);
 
 /*
  * After quiescence (no grabber, no splitter): every mapped folio's count

@@ -31,6 +31,9 @@ static __always_inline struct folio *__try_get_folio_null(struct page *page, int
 {
 	struct folio *folio = page_folio(page);
 
+	/* try_get_compound_head() of c24d37322548: WARN_ON_ONCE(page_ref_count(head) < 0). */
+	if (WARN_ON_ONCE(folio_ref_count(folio) < 0))
+		return NULL;
 	split_widen(widen & SPLIT_WIDEN_GRAB);
 	/* folio_ref_try_add_rcu(): atomic_add_unless(&_refcount, refs, 0), a CAS loop. */
 	if (unlikely(!folio_ref_try_add(folio, refs))) {
@@ -64,6 +67,9 @@ static __always_inline struct folio *__try_get_folio_retry(struct page *page, in
 
 retry:
 	folio = page_folio(page);
+	/* try_get_folio() of seed 000 and every kernel since: the load stays. */
+	if (WARN_ON_ONCE(folio_ref_count(folio) < 0))
+		return NULL;
 	split_widen(widen & SPLIT_WIDEN_GRAB);
 	if (unlikely(!folio_ref_try_add(folio, refs))) {
 		st->null_frozen++;
@@ -103,6 +109,20 @@ static __always_inline struct folio *__try_get_folio_xadd(struct page *page, int
 
 retry:
 	folio = page_folio(page);
+	/*
+	 * try_get_folio()'s WARN_ON_ONCE(folio_ref_count(folio) < 0) load. The
+	 * proposal's patches (v1/v2) change page_ref.h, not mm/gup.c, so the
+	 * line stays; under them every frozen count is negative
+	 * (PAGEREF_FROZEN_BIT is the sign bit), so it returns NULL on a folio
+	 * it sees frozen, as the kernel's would. The model keeps that load and
+	 * control flow, not the one-time splat (a freeze triggers it
+	 * legitimately; CONFIG_DEBUG_VM makes a WARN fatal). A folio seen
+	 * frozen here takes no fetch_add and leaves no junk.
+	 */
+	if (unlikely(folio_ref_count(folio) < 0)) {
+		st->null_frozen++;
+		return NULL;
+	}
 	split_widen(widen & SPLIT_WIDEN_GRAB);
 	if (unlikely(!folio_ref_try_add_frozen_bit(folio, refs))) {
 		st->null_frozen++;

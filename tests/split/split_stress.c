@@ -20,8 +20,16 @@
  * holds exactly the unmapped pages, the THP/mTHP counts equal the initial
  * ones plus collapses minus splits, and the grab counters add up.
  *
- * Usage: split_stress --variant NAME [--widen] [--expect-violation]
+ * Usage: split_stress --variant NAME [--widen] [--last-put] [--expect-violation]
  *                     [--seconds S] [--threads N] [--slots N]
+ * --last-put (issue 14 class 2): the collapse drops the old small pages' last
+ * references with ordinary puts, and the last put really frees (as
+ * folio_put() does): the collapse's own put, or a grab's back-out put after
+ * its re-check failed; under xadd that is the proposal's temporary zero and
+ * its 0 -> FROZEN cmpxchg (split_model.c, split_last_put()). Check F then
+ * means a large folio reached zero; the end-of-run checks catch a page freed
+ * twice or never. With --widen the run must also have had a grab's put free
+ * a page (the race this mode exists for).
  * The duration defaults to REFBENCH_STRESS_SECONDS, else 4 s (2 s with
  * --widen). With --expect-violation (the broken variants) the exit status is
  * 0 only if a violation was observed: one of the test's checks, or a VM_BUG_ON
@@ -109,6 +117,7 @@ struct grabber {
 	unsigned int t;
 	uint64_t rng;
 	struct split_stats st;
+	unsigned long freed;	/* last-put mode: pages this grabber's puts freed */
 	pthread_t tid;
 };
 
@@ -180,6 +189,7 @@ static void *grabber_fn(void *arg)
 			sm->violation(sm, "F: a put dropped a folio to zero (a put too many, or a "
 				      "stale grab on an ownerless page)");
 	}
+	g->freed = split_last_put_freed;
 	return NULL;
 }
 
@@ -235,7 +245,8 @@ int main(int argc, char **argv)
 	struct split_mm *sm;
 	struct timespec ts;
 	char err[160];
-	bool widen = false;
+	bool widen = false, last_put = false;
+	unsigned long grab_freed = 0;
 	int problems, i;
 
 	for (i = 1; i < argc; i++) {
@@ -245,6 +256,8 @@ int main(int argc, char **argv)
 			expect_violation = true;
 		else if (!strcmp(argv[i], "--widen"))
 			widen = true;
+		else if (!strcmp(argv[i], "--last-put"))
+			last_put = true;
 		else if (!strcmp(argv[i], "--seconds"))
 			seconds = parse_long("--seconds", argv[++i], 1, 3600);
 		else if (!strcmp(argv[i], "--threads"))
@@ -253,7 +266,7 @@ int main(int argc, char **argv)
 			slots = parse_long("--slots", argv[++i], 2, 256);
 		else {
 			fprintf(stderr, "split_stress: unknown argument '%s' (usage: --variant NAME "
-				"[--widen] [--expect-violation] [--seconds S] [--threads N] [--slots N])\n",
+				"[--widen] [--last-put] [--expect-violation] [--seconds S] [--threads N] [--slots N])\n",
 				argv[i]);
 			return 2;
 		}
@@ -272,6 +285,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	sm->violation = on_violation;
+	split_last_put_frees = last_put;
 	sm->nr_held = (unsigned int)threads;
 	split_count_large(sm, &pmd0, &mthp0);
 
@@ -296,6 +310,7 @@ int main(int argc, char **argv)
 	for (i = 0; i < threads; i++) {
 		pthread_join(g[i].tid, NULL);
 		split_stats_add(&sum, &g[i].st);
+		grab_freed += g[i].freed;
 	}
 	split_splitter_stop(sm);
 
@@ -308,6 +323,10 @@ int main(int argc, char **argv)
 	       atomic_long_read(&sm->cnt.collapse_ok), atomic_long_read(&sm->cnt.collapse_ebusy),
 	       atomic_long_read(&sm->cnt.collapse_enomem));
 
+	if (last_put)
+		printf("split_stress %s: last put frees: %ld pages freed by the collapse's put, %lu by a "
+		       "grab's back-out put\n", ops->name, atomic_long_read(&sm->cnt.collapse_put_freed),
+		       grab_freed);
 	problems = split_check_stats(ops, &sum) + split_check_quiescent(sm, pmd0, mthp0);
 	if (problems)
 		report_violation("end-of-run checks", "the checks after quiescence failed (see above)");
@@ -327,6 +346,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "split_stress %s: widened, but no %s or no failed re-check: the "
 			"race windows were not hit, nothing tested\n", ops->name,
 			ops->retry_on_change ? "retry" : "NULL on a changed folio");
+		return 1;
+	}
+	if (last_put && widen && !expect_violation && !grab_freed) {
+		fprintf(stderr, "split_stress %s: --last-put --widen, but no grab's put freed a page: "
+			"the last-put race was not hit, nothing tested\n", ops->name);
 		return 1;
 	}
 	split_mm_destroy(sm);

@@ -7,6 +7,7 @@
  * step by step.
  */
 #include <errno.h>
+#include <setjmp.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -213,11 +214,12 @@ RB_TEST(split_mm_read_mostly_fields_share_no_line_with_the_splitters_writes)
 	CHECK(sm != NULL);
 	if (!sm)
 		return;
-	printf("split_mm: mm %zu, nr_map_pages %zu, slot_order %zu, ops %zu, nslots %zu, "
+	printf("split_mm: mm %zu, pgd %zu, nr_map_pages %zu, slot_order %zu, ops %zu, nslots %zu, "
 	       "nr_held %zu, violation %zu (read-mostly, ends at %zu); zone %zu (+%zu: lock %zu, "
 	       "nr_free_pages %zu, free_area %zu); cnt %zu (split_ok %zu), zone_start %zu, "
 	       "stop %zu; held %zu; sizeof %zu; slot_order[] at +%zu\n",
-	       offsetof(struct split_mm, mm), offsetof(struct split_mm, nr_map_pages),
+	       offsetof(struct split_mm, mm), offsetof(struct split_mm, pgd),
+	       offsetof(struct split_mm, nr_map_pages),
 	       offsetof(struct split_mm, slot_order), offsetof(struct split_mm, ops),
 	       offsetof(struct split_mm, nslots), offsetof(struct split_mm, nr_held),
 	       offsetof(struct split_mm, violation), hot_end,
@@ -229,6 +231,7 @@ RB_TEST(split_mm_read_mostly_fields_share_no_line_with_the_splitters_writes)
 	       sizeof(struct split_mm), (size_t)(sm->slot_order - (unsigned char *)sm));
 	/* The grab loop's reads: all on line 0. */
 	CHECK_EQ(LINE_OF(mm), 0);
+	CHECK_EQ(LAST_LINE_OF(pgd), 0);
 	CHECK_EQ(LAST_LINE_OF(nr_map_pages), 0);
 	CHECK_EQ(LAST_LINE_OF(slot_order), 0);
 	CHECK_EQ(LAST_LINE_OF(ops), 0);
@@ -249,10 +252,262 @@ RB_TEST(split_mm_read_mostly_fields_share_no_line_with_the_splitters_writes)
 	split_mm_destroy(sm);
 }
 
+
+/* ---- the grab's fixed work (issue 13 item 3; docs/split.md) ---- */
+
+/* A try_get that grabs with the variant's own and then changes the PMD: the re-check must fail. */
+static const struct split_ops *recheck_ops;
+static pmd_t *recheck_pmdp;
+static struct folio *try_get_then_change_pmd(struct page *page, int refs, struct split_stats *st)
+{
+	struct folio *folio = recheck_ops->try_get_folio(page, refs, st);
+
+	if (folio)
+		set_pmd_at(NULL, 0, recheck_pmdp, pmdp_get(recheck_pmdp) ^ _PAGE_RW);
+	return folio;
+}
+
+/*
+ * gup_fast_pmd_leaf() / gup_fast_pte_range() set PG_referenced after the
+ * re-check: on every successful fast grab (PMD- and PTE-mapped), never on a
+ * frozen folio, never when the re-check fails.
+ */
+RB_TEST(a_fast_grab_sets_referenced_a_failed_one_does_not)
+{
+	for (size_t v = 0; v < ARRAY_SIZE(variants); v++) {
+		const struct split_ops *ops = variants[v];
+		char err[160];
+		struct split_mm *sm = split_mm_create(ops, 2, HPAGE_PMD_ORDER, err, sizeof(err));
+		unsigned long addr = split_slot_addr(0) + 9 * PAGE_SIZE;
+		pmd_t *pmdp = mm_pmd_slot(sm->mm, addr);
+		pmdval_t pmd = pmdp_get(pmdp);
+		struct folio *folio = page_folio(pmd_page(pmd)), *got;
+		struct split_stats st = { 0 };
+		struct page *page;
+
+		/* PMD-mapped: one successful grab, the bit is set. */
+		folio_clear_referenced(folio);
+		got = gup_fast_one(sm, addr, 1, &page, &st, ops->try_get_folio, ops->put_refs, true, 0);
+		CHECK(got == folio);
+		CHECK(folio_test_referenced(folio));
+		ops->put_refs(folio, 1);
+
+		/* A frozen folio: NULL, the bit stays clear, the count untouched. */
+		folio_clear_referenced(folio);
+		CHECK(ops->ref_freeze(folio, 1));
+		CHECK(gup_fast_one(sm, addr, 1, &page, &st, ops->try_get_folio, ops->put_refs,
+				   true, 0) == NULL);
+		CHECK(!folio_test_referenced(folio));
+		ops->ref_unfreeze(folio, 1);
+		CHECK_EQ(folio_ref_count(folio), 1);
+
+		/* The re-check fails: the refs go back, the bit stays clear. */
+		recheck_ops = ops;
+		recheck_pmdp = pmdp;
+		CHECK(gup_fast_one(sm, addr, 1, &page, &st, try_get_then_change_pmd, ops->put_refs,
+				   true, 0) == NULL);
+		CHECK_EQ(st.recheck_fail, 1);
+		CHECK(!folio_test_referenced(folio));
+		CHECK_EQ(folio_ref_count(folio), 1);
+		set_pmd_at(sm->mm, addr, pmdp, pmd);
+
+		/* PTE-mapped (after a split): the small folio's bit is set. */
+		CHECK_EQ(split_toggle(sm, addr), 0);
+		folio = page_folio(mm_follow_page(sm->mm, addr));
+		CHECK(!folio_test_large(folio));
+		folio_clear_referenced(folio);
+		got = gup_fast_one(sm, addr, 1, &page, &st, ops->try_get_folio, ops->put_refs, true, 0);
+		CHECK(got == folio);
+		CHECK(folio_test_referenced(folio));
+		ops->put_refs(folio, 1);
+		CHECK_EQ(st.fast, 2);
+		split_mm_destroy(sm);
+	}
+}
+
+/* gup_fast_pgd_range() / gup_fast_p4d_range(): the walk starts at the PGD. */
+RB_TEST(the_fast_walk_reads_the_pgd)
+{
+	char err[160];
+	struct split_mm *sm = split_mm_create(&split_ops_retry, 2, HPAGE_PMD_ORDER, err, sizeof(err));
+	unsigned long addr = split_slot_addr(1) + 3 * PAGE_SIZE;
+	pgd_t *pgdp = pgd_offset_pgd(sm->pgd, addr);
+	pgdval_t pgd = pgdp_get(pgdp);
+	struct split_stats st = { 0 };
+	struct page *page;
+	struct folio *folio;
+
+	WRITE_ONCE(pgdp->pgd, 0);	/* pgd_none(): gup-fast must give up */
+	CHECK(gup_fast_one(sm, addr, 1, &page, &st, split_ops_retry.try_get_folio,
+			   split_ops_retry.put_refs, true, 0) == NULL);
+	CHECK_EQ(st.not_present, 1);
+	WRITE_ONCE(pgdp->pgd, pgd & ~_PAGE_PRESENT);	/* !p4d_present() (the folded P4D) */
+	CHECK(gup_fast_one(sm, addr, 1, &page, &st, split_ops_retry.try_get_folio,
+			   split_ops_retry.put_refs, true, 0) == NULL);
+	CHECK_EQ(st.not_present, 2);
+	WRITE_ONCE(pgdp->pgd, pgd);
+	folio = gup_fast_one(sm, addr, 1, &page, &st, split_ops_retry.try_get_folio,
+			     split_ops_retry.put_refs, true, 0);
+	CHECK(folio != NULL && st.fast == 1);
+	if (folio)
+		split_put_refs_cas(folio, 1);
+	split_mm_destroy(sm);
+}
+
+/*
+ * try_get_folio()'s WARN_ON_ONCE(folio_ref_count(folio) < 0): null and retry
+ * warn (fatal in CONFIG_DEBUG_VM: caught here through rb_vm_bug_hook) and
+ * never add on a negative count, where atomic_add_unless(, , 0) alone would
+ * succeed; xadd returns NULL on a count it sees frozen without its
+ * fetch_add (no junk).
+ */
+static sigjmp_buf warn_jmp;
+static int warn_seen;
+static void on_warn(const char *report)
+{
+	(void)report;
+	warn_seen++;
+	siglongjmp(warn_jmp, 1);
+}
+
+RB_TEST(try_get_folio_checks_for_a_negative_count_first)
+{
+	struct split_stats st = { 0 };
+	struct folio *f;
+
+	memmap_init(8);
+	f = (struct folio *)pfn_to_page(2);
+	for (int v = 0; v < 2; v++) {
+		const struct split_ops *ops = v ? &split_ops_retry : &split_ops_null;
+
+		set_page_count(&f->page, -5);
+		warn_seen = 0;
+		rb_vm_bug_hook = on_warn;
+		if (!sigsetjmp(warn_jmp, 1))
+			CHECK(ops->try_get_folio(&f->page, 1, &st) == NULL);
+		rb_vm_bug_hook = NULL;
+		CHECK_EQ(warn_seen, 1);
+		CHECK_EQ(folio_ref_count(f), -5);
+	}
+	set_page_count(&f->page, PAGEREF_FROZEN_BIT | 3);
+	CHECK(split_ops_xadd.try_get_folio(&f->page, 1, &st) == NULL);
+	CHECK_EQ(folio_ref_count(f), PAGEREF_FROZEN_BIT | 3);	/* no fetch_add, no junk */
+	CHECK_EQ(st.null_frozen, 1);
+	memmap_destroy();
+}
+
+/*
+ * local_irq_save()'s pushf; pop really reads the flags (IF is set in
+ * userspace), so local_irq_restore() takes its sti branch as the kernel's
+ * does on every gup-fast call.
+ */
+RB_TEST(local_irq_save_reads_the_flags)
+{
+#if defined(__x86_64__)
+	unsigned long flags;
+
+	local_irq_save(flags);
+	CHECK(flags & X86_EFLAGS_IF);
+	local_irq_restore(flags);
+#endif
+}
+
+
+/*
+ * The benchmark's splitter step (issue 13 item 4): a split and the collapse
+ * straight back, so the mapping mix after any number of steps is the one
+ * before (every slot large), and each step books one split and one collapse.
+ */
+RB_TEST(a_split_pair_restores_the_mapping_mix)
+{
+	for (size_t v = 0; v < ARRAY_SIZE(variants); v++) {
+		char err[160];
+		struct split_mm *sm = split_mm_create(variants[v], 4, 0, err, sizeof(err));
+		unsigned long pmd0, mthp0, pmd, mthp;
+		uint64_t rng = 12345;
+
+		split_count_large(sm, &pmd0, &mthp0);
+		for (int i = 0; i < 50; i++)
+			CHECK_EQ(split_pair(sm, split_random_addr(sm, &rng)), 0);
+		split_count_large(sm, &pmd, &mthp);
+		CHECK_EQ(pmd, pmd0);
+		CHECK_EQ(mthp, mthp0);
+		CHECK_EQ(atomic_long_read(&sm->cnt.split_ok), 50);
+		CHECK_EQ(atomic_long_read(&sm->cnt.collapse_ok), 50);
+		CHECK_EQ(quiet_check(sm, pmd0, mthp0), 0);
+		split_mm_destroy(sm);
+	}
+}
+
+
+/*
+ * Issue 14 class 2, deterministically: the proposal's last put
+ * (folio_ref_sub_and_test_frozen_bit() via the xadd put) reaches 0, and a
+ * grab lands in the temporary zero before the 0 -> FROZEN cmpxchg
+ * (split_frozen_put_window, a test-build hook). The grab must succeed and
+ * keep a live folio; the owner's put must not free; the grab's own put then
+ * frees it, exactly once (split_last_put() in last-put mode).
+ */
+static struct folio *window_grabbed;
+static struct split_stats window_st;
+static void grab_in_the_temporary_zero(struct folio *folio)
+{
+	split_frozen_put_window = NULL;	/* once */
+	CHECK_EQ(folio_ref_count(folio), 0);
+	window_grabbed = split_ops_xadd.try_get_folio(&folio->page, 1, &window_st);
+}
+
+RB_TEST(xadd_last_put_raced_by_a_grab_in_the_temporary_zero_frees_once)
+{
+	char err[160];
+	struct split_mm *sm = split_mm_create(&split_ops_xadd, 2, HPAGE_PMD_ORDER, err, sizeof(err));
+	unsigned long free0 = zone_free_pages(&sm->zone), freed0 = split_last_put_freed;
+	struct folio *folio = folio_alloc(&sm->zone, 0);	/* a small folio, count 1: its owner's */
+
+	CHECK(folio != NULL && folio_ref_count(folio) == 1);
+	split_last_put_frees = true;
+	split_frozen_put_window = grab_in_the_temporary_zero;
+	split_ops_xadd.put_refs(folio, 1);			/* the owner's last put ... */
+	CHECK(window_grabbed == folio);				/* ... raced by a grab that won */
+	CHECK_EQ(split_last_put_freed - freed0, 0);		/* the owner lost the cmpxchg */
+	CHECK_EQ(folio_ref_count(folio), 1);			/* the grab's reference, live */
+	CHECK_EQ(zone_free_pages(&sm->zone), free0 - 1);
+	split_ops_xadd.put_refs(folio, 1);			/* the grab's put: the free is its */
+	CHECK_EQ(split_last_put_freed - freed0, 1);
+	CHECK_EQ(zone_free_pages(&sm->zone), free0);
+	CHECK_EQ(atomic_long_read(&split_bad_puts), 0);
+	split_last_put_frees = false;
+	split_frozen_put_window = NULL;
+	split_mm_destroy(sm);
+}
+
+/* The same last put with no grab in the window: the owner's put frees, once. */
+RB_TEST(xadd_last_put_alone_frees)
+{
+	char err[160];
+	struct split_mm *sm = split_mm_create(&split_ops_xadd, 2, HPAGE_PMD_ORDER, err, sizeof(err));
+	unsigned long free0 = zone_free_pages(&sm->zone), freed0 = split_last_put_freed;
+	struct folio *folio = folio_alloc(&sm->zone, 0);
+
+	split_last_put_frees = true;
+	split_ops_xadd.put_refs(folio, 1);
+	CHECK_EQ(split_last_put_freed - freed0, 1);
+	CHECK_EQ(zone_free_pages(&sm->zone), free0);
+	split_last_put_frees = false;
+	split_mm_destroy(sm);
+}
+
 RB_TEST_MAIN(RBT_CASE(split_and_collapse_keep_the_books)
 	     RBT_CASE(a_held_reference_makes_split_and_collapse_fail)
 	     RBT_CASE(the_slow_path_waits_out_a_migration_entry)
 	     RBT_CASE(frozen_bit_primitives)
 	     RBT_CASE(frozen_bit_temporary_zero_frees_once)
 	     RBT_CASE(frozen_bit_tail_at_zero_is_freed_by_a_stale_grab)
-	     RBT_CASE(split_mm_read_mostly_fields_share_no_line_with_the_splitters_writes))
+	     RBT_CASE(split_mm_read_mostly_fields_share_no_line_with_the_splitters_writes)
+	     RBT_CASE(a_fast_grab_sets_referenced_a_failed_one_does_not)
+	     RBT_CASE(the_fast_walk_reads_the_pgd)
+	     RBT_CASE(try_get_folio_checks_for_a_negative_count_first)
+	     RBT_CASE(local_irq_save_reads_the_flags)
+	     RBT_CASE(a_split_pair_restores_the_mapping_mix)
+	     RBT_CASE(xadd_last_put_raced_by_a_grab_in_the_temporary_zero_frees_once)
+	     RBT_CASE(xadd_last_put_alone_frees))

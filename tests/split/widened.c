@@ -9,7 +9,7 @@
  *   - between the add and the page_folio() re-check;
  *   - between the grab and the PMD/PTE re-check (gup_fast_one);
  *   - in the splitter, between can_split_folio() and the freeze
- *     (ops->widen, split_huge_page.c);
+ *     (ops->widen, split_model.c);
  * so that a split or collapse really lands in each window and the NULL,
  * retry, put-back and re-check paths run thousands of times a run, not once
  * per 10^6 grabs. split_stress --widen --variant V selects V_wide.

@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * refbench split family: split_huge_page() with a refcount freeze, its
- * reverse (a khugepaged-like collapse), the gup slow path, the splitter
- * thread, and the quiescence checks the stress tests use.
+ * refbench split family, the model (kernel functions): split_huge_page()
+ * with a refcount freeze, its reverse (a khugepaged-like collapse), the gup
+ * slow path, and what a put that reaches zero does. The workload (variants
+ * list, set-up, the splitter thread and its rate) is split_workload.c; the
+ * checks (held references, quiescence, counters) are split_checks.c, after
+ * will-it-scale's and Concurrency Kit's separation of the thing measured,
+ * the harness that drives it and the validation.
  *
  * split_huge_page() follows today's mm/huge_memory.c (seed 002 for the 2015
  * design, REFERENCE.md (2)):
@@ -40,66 +44,49 @@
 #include "gup_fast.h"
 #include "page_ref_frozen.h"
 
-const struct split_ops *const split_variants[] = {
-	&split_ops_null, &split_ops_retry, &split_ops_xadd, NULL,
-};
-
-const struct split_ops *split_find_variant(const char *name)
-{
-	for (const struct split_ops *const *o = split_variants; *o; o++)
-		if (!strcmp((*o)->name, name))
-			return *o;
-	return NULL;
-}
-
 /* ---- instrumentation ---- */
 
 atomic_long_t split_bad_puts;
 
+bool split_last_put_frees;
+_Thread_local unsigned long split_last_put_freed;
+#ifdef CONFIG_DEBUG_VM
+void (*split_frozen_put_window)(struct folio *folio);
+#endif
+
 /*
- * No put in this model may drop a folio to zero: every mapping holds a
- * reference, and folios are freed only by collapse, after a freeze. A put
- * that reaches zero is a put too many (or a stale grab that resurrected a
- * free page): count it and leak the folio rather than corrupt the buddy.
+ * A put reached zero (and, under the FROZEN bit, won the 0 -> FROZEN
+ * cmpxchg: the free is ours).
+ *
+ * Default (the benchmark, most stress tests): no put may drop a folio to
+ * zero: every mapping holds a reference, and folios are freed only by
+ * collapse, after a freeze. Such a put is a put too many (or a stale grab
+ * that resurrected a free page): count it and leak the folio rather than
+ * corrupt the buddy.
+ *
+ * split_last_put_frees (split_stress --last-put, issue 14 class 2): the
+ * collapse drops the old small pages' last references with ordinary puts
+ * (folio_put() -> __folio_put() -> free_frozen_pages() in the kernel), so
+ * whichever put comes last frees the page: the collapse's, or a racing grab's
+ * back-out put after its re-check failed; under the FROZEN bit this is the
+ * path whose temporary zero the proposal's cmpxchg exists for. Only order-0
+ * folios are freed this way in the model; a large folio reaching zero is
+ * still a put too many.
  */
 void split_last_put(struct folio *folio)
 {
-	(void)folio;
+	if (split_last_put_frees && !folio_test_large(folio)) {
+#ifdef CONFIG_DEBUG_VM
+		/* The debug buddy insists on 0: see split_free_frozen_xadd(). */
+		if (page_ref_is_frozen_bit(folio_ref_count(folio)))
+			set_page_count(&folio->page, 0);
+#endif
+		free_frozen_pages(&folio->page, 0);
+		split_last_put_freed++;
+		return;
+	}
 	atomic_long_inc(&split_bad_puts);
 }
-
-static void split_report(struct split_mm *sm, const char *what)
-{
-	atomic_long_inc(&sm->violations);
-	if (sm->violation)
-		sm->violation(sm, what);
-}
-
-/* Right after a successful freeze: no grabber may hold a reference on @folio. */
-static void split_check_held(struct split_mm *sm, struct folio *folio)
-{
-	unsigned long pfn = folio_pfn(folio), nr = folio_nr_pages(folio);
-
-	for (unsigned int t = 0; t < sm->nr_held; t++) {
-		unsigned long h = atomic_load_explicit(&sm->held[t], mo_full);
-
-		if (h && h - 1 >= pfn && h - 1 < pfn + nr)
-			split_report(sm, "E: a freeze succeeded over a held grab reference");
-	}
-}
-
-unsigned long split_random_addr(struct split_mm *sm, uint64_t *rng)
-{
-	uint64_t r = split_rand(rng);
-	unsigned long idx = r & (sm->nr_map_pages - 1);
-
-	/* One time in four, the first page of a (possible) folio: reuse as a head. */
-	if (((r >> 40) & 3) == 0)
-		idx &= sm->slot_order[idx >> HPAGE_PMD_ORDER] == HPAGE_PMD_ORDER ?
-		       ~(unsigned long)(HPAGE_PMD_NR - 1) : ~(unsigned long)(SPLIT_MTHP_NR - 1);
-	return SPLIT_BASE + (idx << PAGE_SHIFT);
-}
-
 /* ---- split_huge_page() ---- */
 
 /* can_split_folio(): every reference but the caller's pins is a mapping (anon: no extra pins). */
@@ -154,7 +141,7 @@ static void __split_huge_page(struct split_mm *sm, struct folio *folio)
 }
 
 /* Map pages [pfn, pfn + nr) by PTEs at ptep (the PTE lock or the PMD lock held). */
-static void split_map_ptes(struct split_mm *sm, unsigned long addr, pte_t *ptep,
+void split_map_ptes(struct split_mm *sm, unsigned long addr, pte_t *ptep,
 			   unsigned long pfn, long nr)
 {
 	for (long i = 0; i < nr; i++) {
@@ -361,7 +348,50 @@ static bool split_freeze_small(struct split_mm *sm, const unsigned long *pfns, l
 	return false;
 }
 
+/*
+ * split_last_put_frees: is_refcount_suitable() of the kernel's
+ * __collapse_huge_page_isolate(): each small page's count is its PTE's
+ * reference alone (1), checked after the PTEs are cleared (no grab that
+ * walks from now on gets past its re-check), without a freeze.
+ */
+static bool split_refs_suitable(struct split_mm *sm, const unsigned long *pfns, long n)
+{
+	for (long i = 0; i < n; i++)
+		if (folio_ref_count(page_folio(pfn_to_page(pfns[i]))) != 1)
+			return false;
+	split_widen(sm->ops->widen);	/* widened: a stale grab adds before our puts */
+	return true;
+}
+
+/* Hold the old small pages off gup-fast: frozen (default) or merely checked (last-put mode). */
+static bool split_isolate_small(struct split_mm *sm, const unsigned long *pfns, long n)
+{
+	if (split_last_put_frees)
+		return split_refs_suitable(sm, pfns, n);
+	return split_freeze_small(sm, pfns, n);
+}
+
+static void split_free_frozen_old(struct split_mm *sm, const unsigned long *pfns, long n);
+
+/*
+ * Free the old small pages: frozen, straight to the buddy (default); in
+ * last-put mode, drop each one's PTE reference with an ordinary put, and the
+ * last put (ours or a racing grab's back-out) frees it (split_last_put()).
+ */
 static void split_free_old(struct split_mm *sm, const unsigned long *pfns, long n)
+{
+	if (split_last_put_frees) {
+		unsigned long freed = split_last_put_freed;
+
+		for (long i = 0; i < n; i++)
+			sm->ops->put_refs(page_folio(pfn_to_page(pfns[i])), 1);
+		atomic_long_add((long)(split_last_put_freed - freed), &sm->cnt.collapse_put_freed);
+		return;
+	}
+	split_free_frozen_old(sm, pfns, n);
+}
+
+static void split_free_frozen_old(struct split_mm *sm, const unsigned long *pfns, long n)
 {
 	for (long i = 0; i < n; i++)
 		sm->ops->free_frozen(page_folio(pfn_to_page(pfns[i])));
@@ -400,7 +430,7 @@ static int collapse_huge_pmd(struct split_mm *sm, pmd_t *pmdp, unsigned long had
 	}
 	/* pmdp_collapse_flush(): gup-fast that walks now finds no PMD. */
 	pmdp_huge_get_and_clear(mm, haddr, pmdp);
-	if (!split_freeze_small(sm, pfns, HPAGE_PMD_NR)) {
+	if (!split_isolate_small(sm, pfns, HPAGE_PMD_NR)) {
 		set_pmd_at(mm, haddr, pmdp, pmd);
 		spin_unlock(ptl);
 		split_release_new_folio(sm, new);
@@ -459,7 +489,7 @@ static int collapse_huge_ptes(struct split_mm *sm, pmd_t *pmdp, unsigned long ga
 	/* The flush of the range: gup-fast that walks now finds no PTE. */
 	for (i = 0; i < SPLIT_MTHP_NR; i++)
 		old[i] = ptep_get_and_clear(mm, gaddr + i * PAGE_SIZE, ptep + i);
-	if (!split_freeze_small(sm, pfns, SPLIT_MTHP_NR)) {
+	if (!split_isolate_small(sm, pfns, SPLIT_MTHP_NR)) {
 		for (i = 0; i < SPLIT_MTHP_NR; i++)
 			set_pte_at(mm, gaddr + i * PAGE_SIZE, ptep + i, old[i]);
 		pte_unmap_unlock(ptep, ptl);
@@ -485,11 +515,6 @@ eagain_unlocked:
 	return -EAGAIN;
 }
 
-static inline unsigned int split_addr_order(struct split_mm *sm, unsigned long addr)
-{
-	return sm->slot_order[(addr - SPLIT_BASE) >> PMD_SHIFT];
-}
-
 int split_huge_page_addr(struct split_mm *sm, unsigned long addr)
 {
 	pmd_t *pmdp = mm_pmd_slot(sm->mm, addr);
@@ -506,106 +531,6 @@ int collapse_huge_page_addr(struct split_mm *sm, unsigned long addr)
 	if (split_addr_order(sm, addr) == HPAGE_PMD_ORDER)
 		return collapse_huge_pmd(sm, pmdp, addr & PMD_MASK);
 	return collapse_huge_ptes(sm, pmdp, addr & ~(SPLIT_MTHP_NR * PAGE_SIZE - 1));
-}
-
-/* The splitter is the only thread changing page tables, so this peek is stable. */
-static bool split_addr_is_large(struct split_mm *sm, unsigned long addr)
-{
-	pmd_t *pmdp = mm_pmd_slot(sm->mm, addr);
-	pmdval_t pmd = pmdp_get(pmdp);
-	pteval_t pte;
-
-	if (pmd_leaf(pmd))
-		return true;
-	if (split_addr_order(sm, addr) == HPAGE_PMD_ORDER)
-		return false;
-	pte = ptep_get(mm_pte_table(sm->mm, pmdp) + pte_index(addr));
-	return folio_test_large(page_folio(pte_page(pte)));
-}
-
-int split_toggle(struct split_mm *sm, unsigned long addr)
-{
-	struct split_counts *c = &sm->cnt;
-	bool pmd = split_addr_order(sm, addr) == HPAGE_PMD_ORDER;
-	int rc;
-
-	if (split_addr_is_large(sm, addr)) {
-		rc = split_huge_page_addr(sm, addr);
-		if (!rc) {
-			atomic_long_inc(&c->split_ok);
-			atomic_long_inc(pmd ? &c->split9_ok : &c->split4_ok);
-		} else if (rc == -EBUSY) {
-			atomic_long_inc(&c->split_ebusy);
-		}
-	} else {
-		rc = collapse_huge_page_addr(sm, addr);
-		if (!rc) {
-			atomic_long_inc(&c->collapse_ok);
-			atomic_long_inc(pmd ? &c->collapse9_ok : &c->collapse4_ok);
-		} else if (rc == -EBUSY) {
-			atomic_long_inc(&c->collapse_ebusy);
-		} else if (rc == -ENOMEM) {
-			atomic_long_inc(&c->collapse_enomem);
-		}
-	}
-	return rc;
-}
-
-/* ---- the splitter thread ---- */
-
-static void *split_splitter_fn(void *arg)
-{
-	struct split_mm *sm = arg;
-	uint64_t rng = sm->seed | 1;
-	long period = sm->rate > 0 ? 1000000000L / sm->rate : 0;
-	struct timespec next;
-
-	clock_gettime(CLOCK_MONOTONIC, &next);
-	while (!atomic_load_explicit(&sm->stop, mo_relaxed)) {
-		unsigned long idx = split_rand(&rng) & (sm->nr_map_pages - 1);
-
-		split_toggle(sm, SPLIT_BASE + (idx << PAGE_SHIFT));
-		if (period) {
-			struct timespec now;
-
-			next.tv_nsec += period;
-			while (next.tv_nsec >= 1000000000L) {
-				next.tv_nsec -= 1000000000L;
-				next.tv_sec++;
-			}
-			clock_gettime(CLOCK_MONOTONIC, &now);
-			/* More than 10 ms behind: do not burst to catch up. */
-			if ((now.tv_sec - next.tv_sec) * 1000000000L + now.tv_nsec - next.tv_nsec > 10000000L)
-				next = now;
-			else
-				clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &next, NULL);
-		}
-	}
-	return NULL;
-}
-
-int split_splitter_start(struct split_mm *sm, long rate)
-{
-	int err;
-
-	if (!rate)
-		return 0;
-	sm->rate = rate;
-	atomic_store(&sm->stop, false);
-	err = pthread_create(&sm->splitter, NULL, split_splitter_fn, sm);
-	if (err)
-		return -err;
-	sm->splitter_running = true;
-	return 0;
-}
-
-void split_splitter_stop(struct split_mm *sm)
-{
-	if (!sm->splitter_running)
-		return;
-	atomic_store(&sm->stop, true);
-	pthread_join(sm->splitter, NULL);
-	sm->splitter_running = false;
 }
 
 /* ---- the slow path ---- */
@@ -663,288 +588,4 @@ struct folio *split_gup_slow(struct split_mm *sm, unsigned long addr, int refs,
 	mmap_read_unlock(mm);
 	*pagep = page;
 	return folio;
-}
-
-/* ---- set-up ---- */
-
-/*
- * One cache-line aligned allocation (rb_model_alloc: page aligned, on the
- * placement's node): the struct, then slot_order[] from a line of its own, so
- * that the grabs' reads of it share no line with the splitter's writes (see
- * struct split_mm).
- */
-static size_t split_mm_slot_order_offset(void)
-{
-	return ALIGN(sizeof(struct split_mm), (size_t)SMP_CACHE_BYTES);
-}
-
-static size_t split_mm_bytes(unsigned long nslots)
-{
-	return split_mm_slot_order_offset() + ALIGN((size_t)nslots, (size_t)SMP_CACHE_BYTES);
-}
-
-struct split_mm *split_mm_create(const struct split_ops *ops, unsigned long nslots, int order,
-				 char *err, size_t errlen)
-{
-	struct split_mm *sm;
-	unsigned long slot;
-
-	if (!nslots || (nslots & (nslots - 1)) || nslots > 256) {
-		snprintf(err, errlen, "split: slots must be a power of two in 1..256, not %lu", nslots);
-		return NULL;
-	}
-	if (order != 0 && order != HPAGE_PMD_ORDER && order != SPLIT_MTHP_ORDER) {
-		snprintf(err, errlen, "split: order must be %d or %d (0: both), not %d",
-			 SPLIT_MTHP_ORDER, HPAGE_PMD_ORDER, order);
-		return NULL;
-	}
-	sm = rb_model_alloc(split_mm_bytes(nslots));
-	if (!sm)
-		goto nomem;
-	memset(sm, 0, split_mm_bytes(nslots));	/* the placements' allocator need not zero */
-	sm->ops = ops;
-	sm->nslots = nslots;
-	sm->nr_map_pages = nslots * HPAGE_PMD_NR;
-	sm->slot_order = (unsigned char *)sm + split_mm_slot_order_offset();
-	/* Past pfn 0; two spare PMD-sized blocks, so collapse can allocate before it frees. */
-	sm->zone_start = HPAGE_PMD_NR;
-	sm->zone_pages = sm->nr_map_pages + 2 * HPAGE_PMD_NR;
-	sm->seed = 0x9e3779b97f4a7c15ULL;
-	if (memmap_init(sm->zone_start + sm->zone_pages))
-		goto nomem_free;
-	zone_init(&sm->zone, ZONE_NORMAL, sm->zone_start, sm->zone_pages, HPAGE_PMD_ORDER);
-	sm->mm = mm_create(SPLIT_BASE, nslots * PMD_SIZE);
-	if (!sm->mm)
-		goto nomem_memmap;
-
-	for (slot = 0; slot < nslots; slot++) {
-		unsigned long addr = split_slot_addr(slot);
-		pmd_t *pmdp = mm_pmd_slot(sm->mm, addr);
-		struct folio *folio;
-
-		sm->slot_order[slot] = order ? order : (slot & 1) ? SPLIT_MTHP_ORDER : HPAGE_PMD_ORDER;
-		if (sm->slot_order[slot] == HPAGE_PMD_ORDER) {
-			folio = folio_alloc(&sm->zone, HPAGE_PMD_ORDER);
-			BUG_ON(!folio);
-			ops->prep_new_folio(folio);
-			atomic_set(&folio->_entire_mapcount, 0);
-			set_pmd_at(sm->mm, addr, pmdp, pfn_pmd(folio_pfn(folio), PAGE_SHARED));
-		} else {
-			pte_t *table = mm_pte_table(sm->mm, pmdp);
-
-			for (long g = 0; g < PTRS_PER_PTE; g += SPLIT_MTHP_NR) {
-				folio = folio_alloc(&sm->zone, SPLIT_MTHP_ORDER);
-				BUG_ON(!folio);
-				ops->prep_new_folio(folio);
-				folio_ref_add(folio, SPLIT_MTHP_NR - 1);
-				split_map_ptes(sm, addr + g * PAGE_SIZE, table + g, folio_pfn(folio),
-					       SPLIT_MTHP_NR);
-			}
-			pmd_populate(sm->mm, pmdp, table);
-		}
-	}
-	return sm;
-
-nomem_memmap:
-	zone_destroy(&sm->zone);
-	memmap_destroy();
-nomem_free:
-	rb_model_free(sm, split_mm_bytes(nslots));
-nomem:
-	snprintf(err, errlen, "split: out of memory for %lu slots", nslots);
-	return NULL;
-}
-
-void split_mm_destroy(struct split_mm *sm)
-{
-	if (!sm)
-		return;
-	split_splitter_stop(sm);
-	mm_destroy(sm->mm);
-	zone_destroy(&sm->zone);
-	memmap_destroy();
-	rb_model_free(sm, split_mm_bytes(sm->nslots));
-}
-
-/* ---- checks at quiescence ---- */
-
-#define QPROBLEM(...)	do { fprintf(stderr, "split: " __VA_ARGS__); fputc('\n', stderr); problems++; } while (0)
-
-/* The count of a page nobody owns: a tail, or a free page. */
-static bool split_ownerless_count_ok(const struct split_ops *ops, int v, bool tail)
-{
-	if (!ops->frozen_bit)
-		return v == 0;
-	/* FROZEN plus the junk of failed grabs; a never-used free page may still be 0. */
-	return (v & PAGEREF_FROZEN_BIT) || (!tail && v == 0);
-}
-
-static int split_check_folio(struct split_mm *sm, struct folio *folio, unsigned int order,
-			     int mappings, bool pmd_mapped, unsigned char *mapped)
-{
-	long i, nr = 1L << order;
-	int problems = 0;
-	unsigned long pfn = folio_pfn(folio);
-
-	if (PageTail(&folio->page) || (order ? !folio_test_large(folio) || folio_order(folio) != order
-					     : folio_test_large(folio)))
-		QPROBLEM("pfn %lu: expected a folio of order %u", pfn, order);
-	if (folio_ref_count(folio) != mappings)
-		QPROBLEM("pfn %lu (order %u): refcount %d, expected %d (its mappings)", pfn, order,
-			 folio_ref_count(folio), mappings);
-	if (order && atomic_read(&folio->_entire_mapcount) != (pmd_mapped ? 0 : -1))
-		QPROBLEM("pfn %lu: entire mapcount %d", pfn, atomic_read(&folio->_entire_mapcount) + 1);
-	for (i = 0; i < nr; i++) {
-		struct page *p = folio_page(folio, i);
-
-		if (p - vmemmap < (long)sm->zone_start || p - vmemmap >= (long)(sm->zone_start + sm->zone_pages)) {
-			QPROBLEM("pfn %lu outside the zone", pfn + i);
-			return problems;
-		}
-		if (mapped[pfn + i - sm->zone_start]++)
-			QPROBLEM("pfn %lu mapped twice", pfn + i);
-		if (page_mapcount(p) != (pmd_mapped ? 0 : 1))
-			QPROBLEM("pfn %lu: mapcount %d", pfn + i, page_mapcount(p));
-		if (i && compound_head(p) != &folio->page)
-			QPROBLEM("pfn %lu: compound_head does not point at its head %lu", pfn + i, pfn);
-		if (i && !split_ownerless_count_ok(sm->ops, page_ref_count(p), true))
-			QPROBLEM("tail pfn %lu: refcount %#x", pfn + i, (unsigned int)page_ref_count(p));
-	}
-	return problems;
-}
-
-void split_count_large(struct split_mm *sm, unsigned long *nr_pmd, unsigned long *nr_mthp)
-{
-	*nr_pmd = *nr_mthp = 0;
-	for (unsigned long slot = 0; slot < sm->nslots; slot++) {
-		pmd_t *pmdp = mm_pmd_slot(sm->mm, split_slot_addr(slot));
-		pmdval_t pmd = pmdp_get(pmdp);
-
-		if (pmd_leaf(pmd)) {
-			(*nr_pmd)++;
-		} else if (pmd_present(pmd)) {
-			pte_t *table = pmd_page_vaddr(pmd);
-
-			for (long i = 0; i < PTRS_PER_PTE; i++) {
-				pteval_t pte = ptep_get(table + i);
-
-				if (pte_present(pte) && folio_test_large(page_folio(pte_page(pte))) &&
-				    !PageTail(pte_page(pte)))
-					(*nr_mthp)++;
-			}
-		}
-	}
-}
-
-int split_check_quiescent(struct split_mm *sm, unsigned long nr_pmd_before, unsigned long nr_mthp_before)
-{
-	const struct split_ops *ops = sm->ops;
-	struct split_counts *c = &sm->cnt;
-	unsigned char *mapped = calloc(sm->zone_pages, 1);
-	unsigned long nr_pmd, nr_mthp, nr_free;
-	int problems = 0;
-
-	if (!mapped) {
-		QPROBLEM("out of memory");
-		return problems;
-	}
-	for (unsigned long slot = 0; slot < sm->nslots; slot++) {
-		unsigned long addr = split_slot_addr(slot);
-		pmd_t *pmdp = mm_pmd_slot(sm->mm, addr);
-		pmdval_t pmd = pmdp_get(pmdp);
-
-		if (pmd_leaf(pmd)) {
-			problems += split_check_folio(sm, page_folio(pmd_page(pmd)), HPAGE_PMD_ORDER, 1,
-						      true, mapped);
-			if (sm->slot_order[slot] != HPAGE_PMD_ORDER)
-				QPROBLEM("slot %lu: a PMD mapping in an mTHP slot", slot);
-			continue;
-		}
-		if (!pmd_present(pmd)) {
-			QPROBLEM("slot %lu: PMD %#lx left behind (none or migration entry)", slot, pmd);
-			continue;
-		}
-		for (long i = 0; i < PTRS_PER_PTE;) {
-			pteval_t pte = ptep_get(pmd_page_vaddr(pmd) + i);
-			struct folio *folio;
-			unsigned int order;
-
-			if (!pte_present(pte)) {
-				QPROBLEM("slot %lu pte %ld: %#lx left behind", slot, i, pte);
-				i++;
-				continue;
-			}
-			folio = page_folio(pte_page(pte));
-			order = folio_order(folio);
-			if (order && (&folio->page != pte_page(pte) || order != SPLIT_MTHP_ORDER ||
-				      sm->slot_order[slot] != SPLIT_MTHP_ORDER)) {
-				QPROBLEM("slot %lu pte %ld: maps into a folio of order %u at an unexpected place",
-					 slot, i, order);
-				i++;
-				continue;
-			}
-			for (long j = 1; j < (1L << order); j++)
-				if (ptep_get(pmd_page_vaddr(pmd) + i + j) != pfn_pte(pte_pfn(pte) + j, PAGE_SHARED))
-					QPROBLEM("slot %lu pte %ld: mTHP not mapped in order", slot, i + j);
-			problems += split_check_folio(sm, folio, order, 1 << order, false, mapped);
-			i += 1L << order;
-		}
-	}
-	for (unsigned long i = 0; i < sm->zone_pages; i++) {
-		int v = page_ref_count(pfn_to_page(sm->zone_start + i));
-
-		if (!mapped[i] && !split_ownerless_count_ok(ops, v, false))
-			QPROBLEM("unmapped pfn %lu: refcount %#x (leaked reference?)",
-				 sm->zone_start + i, (unsigned int)v);
-	}
-	free(mapped);
-
-	nr_free = zone_free_pages(&sm->zone);
-	if (nr_free != sm->zone_pages - sm->nr_map_pages)
-		QPROBLEM("the buddy holds %lu free pages, expected %lu (leak or double free)",
-			 nr_free, sm->zone_pages - sm->nr_map_pages);
-	split_count_large(sm, &nr_pmd, &nr_mthp);
-	if (nr_pmd != nr_pmd_before + atomic_long_read(&c->collapse9_ok) - atomic_long_read(&c->split9_ok))
-		QPROBLEM("%lu PMD THPs, expected %lu + %ld collapses - %ld splits", nr_pmd, nr_pmd_before,
-			 atomic_long_read(&c->collapse9_ok), atomic_long_read(&c->split9_ok));
-	if (nr_mthp != nr_mthp_before + atomic_long_read(&c->collapse4_ok) - atomic_long_read(&c->split4_ok))
-		QPROBLEM("%lu mTHPs, expected %lu + %ld collapses - %ld splits", nr_mthp, nr_mthp_before,
-			 atomic_long_read(&c->collapse4_ok), atomic_long_read(&c->split4_ok));
-	if (atomic_long_read(&c->split_ok) != atomic_long_read(&c->split9_ok) + atomic_long_read(&c->split4_ok) ||
-	    atomic_long_read(&c->collapse_ok) != atomic_long_read(&c->collapse9_ok) + atomic_long_read(&c->collapse4_ok))
-		QPROBLEM("split/collapse totals do not add up");
-	if (atomic_long_read(&split_bad_puts))
-		QPROBLEM("%ld puts dropped a folio to zero (a put too many)", atomic_long_read(&split_bad_puts));
-	return problems;
-}
-
-void split_stats_add(struct split_stats *sum, const struct split_stats *st)
-{
-	sum->grabs += st->grabs;
-	sum->fast += st->fast;
-	sum->slow += st->slow;
-	sum->retries += st->retries;
-	sum->null_changed += st->null_changed;
-	sum->null_frozen += st->null_frozen;
-	sum->recheck_fail += st->recheck_fail;
-	sum->not_present += st->not_present;
-	sum->slow_waits += st->slow_waits;
-}
-
-int split_check_stats(const struct split_ops *ops, const struct split_stats *st)
-{
-	int problems = 0;
-	bool retry = ops->retry_on_change;
-
-	if (st->grabs != st->fast + st->slow)
-		QPROBLEM("%lu grabs != %lu fast + %lu slow", st->grabs, st->fast, st->slow);
-	if (st->slow != st->null_frozen + st->null_changed + st->recheck_fail + st->not_present)
-		QPROBLEM("%lu slow-path grabs != %lu frozen NULL + %lu changed NULL + %lu re-check + %lu not present",
-			 st->slow, st->null_frozen, st->null_changed, st->recheck_fail, st->not_present);
-	if (retry && st->null_changed)
-		QPROBLEM("%s returned NULL %lu times on a changed folio: it retries", ops->name,
-			 st->null_changed);
-	if (!retry && st->retries)
-		QPROBLEM("%s retried %lu times: it returns NULL", ops->name, st->retries);
-	return problems;
 }
