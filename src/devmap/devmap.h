@@ -38,10 +38,29 @@
  * every page (non-compound) or of every compound head (vmemmap_shift > 0,
  * memmap_init_compound(); tails 0). The range must lie outside every buddy
  * zone and be aligned to 1 << vmemmap_shift. Also stores @pgmap in
- * pgmap_array. Returns 0, -EINVAL (bad range) or -ENOMEM.
+ * pgmap_array.
+ *
+ * A compound pgmap whose folios span more than two pages of memmap gets the
+ * kernel's vmemmap tail-page reuse (vmemmap_populate_compound_pages(),
+ * mm/sparse-vmemmap.c, Joao Martins, v5.17; Documentation/mm/vmemmap_dedup.rst):
+ * per folio, memmap page 0 (head + first 63 tails) and page 1 are distinct and
+ * every further memmap page maps the same physical page as page 1. Modelled
+ * the same way: those virtual pages of the model memmap are remapped onto
+ * one shared page each (a memfd, MAP_SHARED | MAP_FIXED), so tails alias in
+ * the caches and the TLB as in the kernel (4 KiB mappings). Not done when
+ * pgmap->vmemmap_no_dedup is set. Needs one mapping per aliased memmap page
+ * (about 6 per 2 MiB folio: 16 GiB of order-9 folios is ~49 Ki mappings,
+ * under the default vm.max_map_count of 65530).
+ *
+ * Returns 0, -EINVAL (bad range) or -ENOMEM (also: the mappings for the
+ * tail-page reuse could not be made).
  */
 int memremap_pages(struct dev_pagemap *pgmap, int init_count);
-/* memunmap_pages(): drop @pgmap from pgmap_array (the struct pages stay). */
+/*
+ * memunmap_pages(): drop @pgmap from pgmap_array. The struct pages stay; a
+ * deduplicated range gets private memmap pages back, reserved at refcount 0
+ * as memmap_init() leaves them.
+ */
 void memunmap_pages(struct dev_pagemap *pgmap);
 
 /*
@@ -53,23 +72,72 @@ struct dev_pagemap *pgmap_xa_load(unsigned long pfn);
 unsigned int pgmap_xa_depth(unsigned long pfn);
 
 /*
- * pgmap->ref is a percpu_ref: percpu_ref_tryget_live()/percpu_ref_put() are a
- * this_cpu_inc/dec of a CPU-local counter (no locked instruction, no shared
- * line) while the ref is live. Modelled as one thread-local counter; the
- * "dead" state (memunmap_pages() in progress) is not modelled.
+ * pgmap->ref is a percpu_ref (include/linux/percpu-refcount.h, v5.x-v6.x):
+ *
+ *	percpu_ref_tryget_live(ref):		percpu_ref_put_many(ref, nr):
+ *		rcu_read_lock();			rcu_read_lock();
+ *		if (__ref_is_percpu(ref, &pcp))		if (__ref_is_percpu(ref, &pcp))
+ *			this_cpu_inc(*pcp);			this_cpu_sub(*pcp, nr);
+ *		else ... atomic_long_inc_not_zero	else ... atomic_long_sub_and_test
+ *		rcu_read_unlock();			rcu_read_unlock();
+ *
+ * __ref_is_percpu() is a READ_ONCE of ref->percpu_count_ptr (a line of the
+ * pgmap, read-shared); this_cpu_inc/dec is a non-locked RMW of a CPU-local
+ * counter, modelled as a thread-local one (dev_pagemap_percpu_ref, also the
+ * balance the tests check). rcu_read_lock()/unlock() are CONFIG_PREEMPT_RCU's
+ * (Debian's PREEMPT_DYNAMIC kernels): an increment and a decrement of the
+ * task's nesting count plus a load of rcu_read_unlock_special, modelled with
+ * thread-local words. The "dead" state (memunmap_pages() in progress) is not
+ * modelled. dev_pagemap_gets counts successful trygets (model only, for the
+ * tests: one thread-local add).
  */
 extern _Thread_local long dev_pagemap_percpu_ref;
+extern _Thread_local unsigned long dev_pagemap_gets;
+extern _Thread_local int rcu_read_lock_nesting;
+extern _Thread_local int rcu_read_unlock_special;
+
+static __always_inline void rcu_read_lock(void)
+{
+	rcu_read_lock_nesting++;
+	barrier();
+}
+static __always_inline void rcu_read_unlock(void)
+{
+	barrier();
+	if (--rcu_read_lock_nesting == 0 && unlikely(READ_ONCE(rcu_read_unlock_special)))
+		rcu_read_unlock_special = 0;	/* rcu_read_unlock_special(): never set in the model */
+}
+
+/* __ref_is_percpu(): percpu mode while no mode bit is set in percpu_count_ptr. */
+static __always_inline bool pgmap_ref_is_percpu(struct dev_pagemap *pgmap)
+{
+	return !(atomic_load_explicit(&pgmap->ref_percpu_count_ptr, mo_relaxed) & 3);
+}
 
 static __always_inline bool percpu_ref_tryget_live(struct dev_pagemap *pgmap)
 {
-	(void)pgmap;
-	dev_pagemap_percpu_ref++;
-	return true;
+	bool ret = false;
+
+	rcu_read_lock();
+	if (likely(pgmap_ref_is_percpu(pgmap))) {
+		dev_pagemap_percpu_ref++;	/* this_cpu_inc(*percpu_count) */
+		dev_pagemap_gets++;
+		ret = true;
+	}
+	rcu_read_unlock();
+	return ret;
+}
+static __always_inline void percpu_ref_put(struct dev_pagemap *pgmap)
+{
+	rcu_read_lock();
+	if (likely(pgmap_ref_is_percpu(pgmap)))
+		dev_pagemap_percpu_ref--;	/* this_cpu_dec(*percpu_count) */
+	rcu_read_unlock();
 }
 static __always_inline void put_dev_pagemap(struct dev_pagemap *pgmap)
 {
 	if (pgmap)
-		dev_pagemap_percpu_ref--;
+		percpu_ref_put(pgmap);
 }
 
 static __always_inline bool pgmap_contains(const struct dev_pagemap *pgmap, unsigned long pfn)
@@ -78,9 +146,10 @@ static __always_inline bool pgmap_contains(const struct dev_pagemap *pgmap, unsi
 }
 
 /*
- * get_dev_pagemap() (mm/memremap.c, v4.5-v6.x): with a cached @pgmap that
+ * get_dev_pagemap() (mm/memremap.c, v4.5-v6.14): with a cached @pgmap that
  * still covers @pfn, just return it (the caller already holds a live ref);
- * else drop it and look @pfn up in pgmap_array, taking a ref.
+ * else drop it and look @pfn up in pgmap_array under rcu_read_lock(),
+ * taking a ref.
  */
 static __always_inline struct dev_pagemap *get_dev_pagemap(unsigned long pfn,
 							    struct dev_pagemap *pgmap)
@@ -90,9 +159,11 @@ static __always_inline struct dev_pagemap *get_dev_pagemap(unsigned long pfn,
 			return pgmap;
 		put_dev_pagemap(pgmap);
 	}
+	rcu_read_lock();
 	pgmap = pgmap_xa_load(pfn);
 	if (pgmap && !percpu_ref_tryget_live(pgmap))
 		pgmap = NULL;
+	rcu_read_unlock();
 	return pgmap;
 }
 

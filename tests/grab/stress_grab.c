@@ -79,10 +79,12 @@ static unsigned long nr_check;
 /* Spare pools of the remapper (only it touches them). */
 static unsigned long thp_spare[THP_SPARES], flat_spare[DEV_SPARES], comp_spare[DEV_SPARES];
 
-void (*gup_test_race_window)(void);
+void (*gup_test_race_window)(enum gup_window where, unsigned long addr, _Atomic unsigned long *entryp,
+			     pmd_t *pmdp);
 
-static void race_window(void)
+static void race_window(enum gup_window where, unsigned long addr, _Atomic unsigned long *entryp, pmd_t *pmdp)
 {
+	(void)where; (void)addr; (void)entryp; (void)pmdp;
 #if defined(RB_BROKEN_NO_PMD_RECHECK)
 	(void)window_tick;
 	sched_yield();
@@ -163,7 +165,7 @@ static void *walker_fn(void *arg)
 		unsigned int r = rnd(&seed);
 		unsigned long start, len = lens[r % ARRAY_SIZE(lens)];
 		unsigned int flags = (r >> 4) & 1 ? FOLL_PIN : FOLL_GET;
-		enum gup_pgmap_lookup lookup = (r >> 5) % 3;
+		enum gup_pgmap_lookup lookup = (r >> 5) % GUP_PGMAP_NR_MODES;
 		bool stopping;
 		long n;
 
