@@ -9,14 +9,22 @@
  * pgmap->vmemmap_shift), and records the pgmap in pgmap_array, an xarray-like
  * radix tree that get_dev_pagemap() walks (mm/memremap.c).
  *
- * The two put paths, one file each:
- *   put_page_onebased.c   device pages are idle at refcount 1 (v4.x-v5.17,
- *                         CONFIG_DEV_PAGEMAP_OPS): put_page() tests the
- *                         devmap_managed_key static key, then
+ * The put paths, one file per kernel era:
+ *   put_page_onebased.c   v4.16-v5.17 (CONFIG_DEV_PAGEMAP_OPS): PRIVATE and
+ *                         FS_DAX pages idle at 1; put_page() tests the
+ *                         devmap_managed_key static key (on once any
+ *                         PRIVATE/FS_DAX pgmap exists), then
  *                         put_devmap_managed_page() frees at 1.
- *   put_page_zerobased.c  idle at 0 (27674ef6c73f, ef233450898f): one path,
- *                         put_page_testzero() -> __put_page() ->
- *                         free_zone_device_page(); allocation sets 1.
+ *   put_page_mixed.c      v5.18-v6.14 (27674ef6c73f, ef233450898f): PRIVATE
+ *                         (and COHERENT) pages idle at 0 through the plain
+ *                         path; FS_DAX pages still 1-based behind the same
+ *                         key, now on only while an FS_DAX pgmap exists:
+ *                         put_page() -> put_devmap_managed_page() ->
+ *                         __put_devmap_managed_page_refs().
+ *   put_page_zerobased.c  v6.15+ (Alistair Popple's fs/dax refcount series):
+ *                         every device page idle at 0, one path,
+ *                         put_page_testzero() -> free_zone_device_folio(),
+ *                         no key.
  *
  * Kernel-model additions made here (candidates for src/kernel): the pgmap
  * xarray and get_dev_pagemap()/put_dev_pagemap(), the percpu_ref model of
@@ -203,26 +211,39 @@ void devmap_driver_destroy(struct devmap_driver *drv);
  */
 struct devmap_variant {
 	const char *name;
-	int idle_count;			/* refcount of a free (idle) device page: 1 or 0 */
+	const char *era;		/* the kernel versions the variant is */
+	int idle_count;			/* refcount of a free (idle) PRIVATE device page: 1 or 0 */
+	int idle_count_fsdax;		/* ... of a free FS_DAX page */
 	/* The whole put_page() of the variant, for any page. */
 	void (*put_page)(struct page *page);
 	/*
 	 * The driver hands out a free page and the migration that asked for it
 	 * unlocks it: 1-based get_page() (1 -> 2) + lock_page(); 0-based
 	 * zone_device_page_init() (pgmap ref, 0 -> 1, lock_page()); then
-	 * unlock_page(). The page is returned unlocked.
+	 * unlock_page(). The page is returned unlocked. (FS_DAX pages per era:
+	 * see the variant files.)
 	 */
 	void (*alloc_init)(struct page *page);
-	/* Turn device-page management on (memremap_pages() of a PRIVATE/FS_DAX pgmap) / off. */
-	void (*managed_get)(void);
-	void (*managed_put)(void);
+	/*
+	 * memremap_pages() / memunmap_pages() of a pgmap of @type: turns the
+	 * era's static key on / off where that type needs it.
+	 */
+	void (*managed_get)(enum memory_type type);
+	void (*managed_put)(enum memory_type type);
 	/* @iters times get_page()+put_page() on pages[i % npages], busy (refcount stays above idle). */
 	void (*get_put_loop)(struct page *first, unsigned long npages, unsigned long stride, uint64_t iters);
 	/* @iters times: devmap_driver_alloc + alloc_init + put_page (-> page_free -> back to the driver). */
 	void (*alloc_put_loop)(struct devmap_driver *drv, uint64_t iters);
 };
 
+/* The idle refcount of a page of @type under @v. */
+static inline int devmap_idle_count(const struct devmap_variant *v, enum memory_type type)
+{
+	return type == MEMORY_DEVICE_FS_DAX ? v->idle_count_fsdax : v->idle_count;
+}
+
 extern const struct devmap_variant devmap_onebased;
+extern const struct devmap_variant devmap_mixed;
 extern const struct devmap_variant devmap_zerobased;
 
 /* put_page_onebased.c */
