@@ -2,12 +2,14 @@
 /*
  * devmap family benchmarks (REFERENCE.md (5), seed 003; docs/devmap.md).
  *
- *   devmap/<onebased|zerobased>/get_put/<pages>   get_page() + put_page() on a
+ * Variants, one per kernel era: onebased (v4.16-v5.17), mixed (v5.18-v6.14:
+ * PRIVATE 0-based, FS_DAX 1-based behind the key), zerobased (v6.15+).
+ *   devmap/<variant>/get_put/<pages>   get_page() + put_page() on a
  *        busy page (the put never reaches idle): the cost every put_page() in
- *        the system pays. <pages>: normal (onebased: devmap_managed_key off),
- *        normal_key_on (onebased only: some devmap user exists), private,
- *        fsdax (device pages, MEMORY_DEVICE_PRIVATE / FS_DAX).
- *   devmap/<onebased|zerobased>/alloc_put/<private|fsdax>   the idle cycle:
+ *        the system pays. <pages>: normal (no device pgmap: the key off),
+ *        normal_key_on (onebased, mixed: an FS_DAX pgmap exists, the key is
+ *        on), private, fsdax (device pages, MEMORY_DEVICE_PRIVATE / FS_DAX).
+ *   devmap/<variant>/alloc_put/<private|fsdax>   the idle cycle:
  *        the driver hands out a free page, put_page() makes it idle and the
  *        free callback gives it back.
  * Arguments: mem_mib (mapped memory the pages stand for; memmap = mem_mib /
@@ -43,7 +45,15 @@ static struct {
 	struct devmap_driver drv;
 	unsigned long nr_pages;
 	bool memmap_up, zone_up, drv_up, managed;
+	enum memory_type managed_type;
 } dm;
+
+/* The pgmap type whose memremap_pages() the scenario stands for (it sets the era's key). */
+static enum memory_type scenario_type(enum devmap_pages pages)
+{
+	/* normal_key_on: an FS_DAX pgmap exists (the key of every 1-based era is on then) */
+	return pages == DM_PRIVATE ? MEMORY_DEVICE_PRIVATE : MEMORY_DEVICE_FS_DAX;
+}
 
 static void devmap_teardown(rb_state *st, void *ctx)
 {
@@ -51,7 +61,7 @@ static void devmap_teardown(rb_state *st, void *ctx)
 
 	(void)st;
 	if (dm.managed)
-		sc->var->managed_put();
+		sc->var->managed_put(dm.managed_type);
 	if (dm.drv_up)
 		devmap_driver_destroy(&dm.drv);
 	if (dm.zone_up)
@@ -92,8 +102,9 @@ static void devmap_setup(rb_state *st, void *ctx)
 				set_page_count(page + j, 1);
 		}
 	} else {
-		if (devmap_driver_init(&dm.drv, sc->pages == DM_PRIVATE ? MEMORY_DEVICE_PRIVATE :
-				       MEMORY_DEVICE_FS_DAX, 0, nr, NULL, sc->var->idle_count)) {
+		enum memory_type type = scenario_type(sc->pages);
+
+		if (devmap_driver_init(&dm.drv, type, 0, nr, NULL, devmap_idle_count(sc->var, type))) {
 			rb_skip_with_error(st, "memremap_pages failed");
 			return;
 		}
@@ -105,7 +116,8 @@ static void devmap_setup(rb_state *st, void *ctx)
 		}
 	}
 	if (sc->pages != DM_NORMAL) {
-		sc->var->managed_get();
+		dm.managed_type = scenario_type(sc->pages);
+		sc->var->managed_get(dm.managed_type);
 		dm.managed = true;
 	}
 }
@@ -145,48 +157,59 @@ static void body_alloc_put(rb_state *st, void *ctx)
 
 static const char *const page_names[] = { "normal", "normal_key_on", "private", "fsdax" };
 
-static void reg(const struct devmap_scenario *sc, int64_t mib, int64_t stride, int64_t shared, int threads)
+struct devmap_cell {
+	const struct devmap_scenario *sc;
+	int64_t mib;		/* memory the pages stand for */
+	int64_t stride;		/* pages between consecutive operations */
+	bool disjoint;		/* threads on disjoint slices (default: the same pages) */
+	int threads;		/* default 1 */
+};
+
+static void reg(const struct devmap_cell *c)
 {
 	char name[96];
 	rb_bench *b;
 
-	snprintf(name, sizeof(name), "devmap/%s/%s/%s", sc->var->name, sc->alloc_put ? "alloc_put" : "get_put",
-		 page_names[sc->pages]);
-	b = rb_register(name, sc->alloc_put ? body_alloc_put : body_get_put, (void *)sc);
+	snprintf(name, sizeof(name), "devmap/%s/%s/%s", c->sc->var->name, c->sc->alloc_put ? "alloc_put" : "get_put",
+		 page_names[c->sc->pages]);
+	b = rb_register(name, c->sc->alloc_put ? body_alloc_put : body_get_put, (void *)c->sc);
 	rb_setup_teardown(b, devmap_setup, devmap_teardown);
-	RB_ARGS(b, mib, stride, shared);
+	RB_ARGS(b, c->mib, c->stride, (int64_t)!c->disjoint);
 	RB_ARG_NAMES(b, "mem_mib", "stride", "shared");
 	rb_iterations(b, 1 << 22);
-	rb_threads(b, threads);
+	rb_threads(b, c->threads ? c->threads : 1);
 }
+
+#define REG(...)	reg(&(const struct devmap_cell){ __VA_ARGS__ })
 
 static void devmap_register(void)
 {
-	static struct devmap_scenario sc[2][4], sc_alloc[2][2];
-	const struct devmap_variant *vars[2] = { &devmap_onebased, &devmap_zerobased };
+	static const struct devmap_variant *const vars[] = { &devmap_onebased, &devmap_mixed, &devmap_zerobased };
+	static struct devmap_scenario sc[ARRAY_SIZE(vars)][4], sc_alloc[ARRAY_SIZE(vars)][2];
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	int mt = cpus > 1 ? 2 : 1;
 
-	for (int v = 0; v < 2; v++) {
+	for (size_t v = 0; v < ARRAY_SIZE(vars); v++) {
 		for (int p = DM_NORMAL; p <= DM_FSDAX; p++) {
 			struct devmap_scenario *s = &sc[v][p];
 
-			if (p == DM_NORMAL_KEY_ON && vars[v] != &devmap_onebased)
-				continue;	/* the 0-based put path has no key */
-			*s = (struct devmap_scenario){ vars[v], p, false };
-			reg(s, 64, 1, 1, 1);
-			reg(s, 64, 4097, 1, 1);
-			reg(s, 16384, 4097, 1, 1);
+			if (p == DM_NORMAL_KEY_ON && vars[v] == &devmap_zerobased)
+				continue;	/* the v6.15 put path has no key */
+			*s = (struct devmap_scenario){ .var = vars[v], .pages = p, .alloc_put = false };
+			REG(.sc = s, .mib = 64, .stride = 1);
+			REG(.sc = s, .mib = 64, .stride = 4097);
+			REG(.sc = s, .mib = 16384, .stride = 4097);
 			if (mt > 1 && p != DM_FSDAX) {
-				reg(s, 64, 1, 1, mt);	/* same pages */
-				reg(s, 64, 1, 0, mt);	/* disjoint */
+				REG(.sc = s, .mib = 64, .stride = 1, .threads = mt);
+				REG(.sc = s, .mib = 64, .stride = 1, .disjoint = true, .threads = mt);
 			}
 		}
 		for (int p = 0; p < 2; p++) {
 			struct devmap_scenario *s = &sc_alloc[v][p];
 
-			*s = (struct devmap_scenario){ vars[v], p ? DM_FSDAX : DM_PRIVATE, true };
-			reg(s, 64, 1, 1, 1);
+			*s = (struct devmap_scenario){ .var = vars[v], .pages = p ? DM_FSDAX : DM_PRIVATE,
+						       .alloc_put = true };
+			REG(.sc = s, .mib = 64, .stride = 1);
 		}
 	}
 }

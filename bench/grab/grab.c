@@ -10,18 +10,31 @@
  *                                       the unpin of FOLL_PIN pages, timed;
  *                                       the gup-fast (grouped) is paused.
  *
- * Scenarios: pmd_thp (order-9 buddy folios), pmd_devdax (order-9 PMD leaves
- * of non-compound device pages, a refcount per page: the device-dax of the
- * published gup_test figures), pmd_devdax_compound (compound device pages),
- * pud (order-18 folios), pte (small folios). Arguments:
+ * Scenarios:
+ *   pmd_devdax_lfl       the like-for-like pair: order-9 PMD leaves of compound
+ *                        device-dax pages (v5.17+), tail struct pages reused
+ *                        (vmemmap dedup); subpage = __gup_device_huge()
+ *                        v5.17-v6.14, grouped = Joao's patch (lookup 1) or
+ *                        v6.15+ gup_fast_pmd_leaf() (lookup 0)
+ *   pmd_devdax_lfl_nodedup  the same memmap without the tail-page reuse
+ *   pmd_devdax_noncompound  non-compound device pages (a refcount per page),
+ *                        subpage only: the kernel before v5.17, the "before"
+ *                        of the published gup_test figures
+ *   pmd_devdax_noncompound_groups_of_1  grouped code on non-compound pages:
+ *                        groups of one page, the per-pfn loop again (not a
+ *                        like-for-like cell)
+ *   pmd_thp (order-9 buddy folios), pud (order-18), pte (small folios).
+ * Arguments:
  *   ppc      pages per gup call: 1, 512, or 0 for the whole range of the thread
  *   pin      0: FOLL_GET, 1: FOLL_PIN
  *   mem_mib  mapped memory; its memmap is mem_mib / 64 MiB: 64 MiB (1 MiB of
  *            memmap, far below the LLC), 1024 (16 MiB), 16384 (256 MiB, far
  *            above it; the published 16 GiB gup_test run)
  *   shared   1: every thread walks the same folios; 0: disjoint slices
- *   lookup   device pfns: 0 no pgmap lookup, 1 get_dev_pagemap() with its
- *            cached pgmap (the kernel), 2 an uncached xa_load per pfn
+ *   lookup   device pfns (enum gup_pgmap_lookup): 0 no pgmap lookup (v6.15+),
+ *            1 get_dev_pagemap() per leaf per call, cached within the leaf
+ *            (the kernel, v4.5-v6.14), 2 an uncached xa_load per pfn, 3 one
+ *            pgmap cached across the whole walk (not the kernel)
  * Counters: page_time and call_time, the CPU time of one thread per page and
  * per gup call (per unpin call for the unpin benchmarks); pages_per_call.
  *
@@ -60,12 +73,31 @@ struct grab_scenario {
 	unsigned int order;
 };
 
-static const struct grab_scenario sc_pmd_thp = { "pmd_thp", GRAB_MEM_NORMAL, HPAGE_PMD_ORDER };
-static const struct grab_scenario sc_pmd_devdax = { "pmd_devdax", GRAB_MEM_DEVICE, HPAGE_PMD_ORDER };
-static const struct grab_scenario sc_pmd_devdax_comp = { "pmd_devdax_compound", GRAB_MEM_DEVICE_COMPOUND,
-							 HPAGE_PMD_ORDER };
-static const struct grab_scenario sc_pud = { "pud", GRAB_MEM_NORMAL, HPAGE_PUD_ORDER };
-static const struct grab_scenario sc_pte = { "pte", GRAB_MEM_NORMAL, 0 };
+static const struct grab_scenario sc_pmd_thp = {
+	.name = "pmd_thp", .mem = GRAB_MEM_NORMAL, .order = HPAGE_PMD_ORDER,
+};
+/* The like-for-like pair: compound device-dax (v5.17+), tail struct pages reused. */
+static const struct grab_scenario sc_devdax_lfl = {
+	.name = "pmd_devdax_lfl", .mem = GRAB_MEM_DEVICE_COMPOUND, .order = HPAGE_PMD_ORDER,
+};
+/* The same without the vmemmap tail-page reuse (as with an altmap). */
+static const struct grab_scenario sc_devdax_lfl_nodedup = {
+	.name = "pmd_devdax_lfl_nodedup", .mem = GRAB_MEM_DEVICE_COMPOUND_NODEDUP, .order = HPAGE_PMD_ORDER,
+};
+/* Non-compound device-dax (before v5.17): the "before" of the published series, subpage only. */
+static const struct grab_scenario sc_devdax_noncompound = {
+	.name = "pmd_devdax_noncompound", .mem = GRAB_MEM_DEVICE, .order = HPAGE_PMD_ORDER,
+};
+/* Grouped code on non-compound pages: groups of one page, i.e. the per-pfn loop again. */
+static const struct grab_scenario sc_devdax_groups_of_1 = {
+	.name = "pmd_devdax_noncompound_groups_of_1", .mem = GRAB_MEM_DEVICE, .order = HPAGE_PMD_ORDER,
+};
+static const struct grab_scenario sc_pud = {
+	.name = "pud", .mem = GRAB_MEM_NORMAL, .order = HPAGE_PUD_ORDER,
+};
+static const struct grab_scenario sc_pte = {
+	.name = "pte", .mem = GRAB_MEM_NORMAL, .order = 0,
+};
 
 static struct grab_space space;
 
@@ -80,7 +112,7 @@ static void grab_setup(rb_state *st, void *ctx)
 		return;
 	}
 	if (grab_space_create(&space, sc->mem, sc->order, nr_pages))
-		rb_skip_with_error(st, "cannot build the address space (memory?)");
+		rb_skip_with_error(st, "cannot build the address space (memory, or vm.max_map_count for the vmemmap tail-page reuse?)");
 }
 
 static void grab_teardown(rb_state *st, void *ctx)
@@ -216,81 +248,133 @@ static int max_threads(void)
 	return n < 1 ? 1 : n > 2 ? 2 : (int)n;
 }
 
-static void reg(const char *variant, rb_body_fn body, const struct grab_scenario *sc, int64_t ppc,
-		int64_t pin, int64_t mib, int64_t shared, int64_t lookup, int threads)
+/* One registration; fields left out: whole range per call? no: .ppc 0 means the whole range. */
+struct grab_cell {
+	const char *variant;
+	rb_body_fn body;
+	const struct grab_scenario *sc;
+	int64_t ppc;		/* pages per call; 0: the thread's whole range */
+	int64_t pin;		/* 0 FOLL_GET, 1 FOLL_PIN */
+	int64_t mib;		/* mapped memory */
+	bool disjoint;		/* threads on disjoint slices (default: all on the same folios) */
+	enum gup_pgmap_lookup lookup;
+	int threads;		/* default 1 */
+};
+
+static void reg(const struct grab_cell *c)
 {
 	char name[96];
-	int64_t nr_pages = mib << (20 - PAGE_SHIFT);
-	int64_t per_call = ppc > 0 ? ppc : nr_pages / (shared ? 1 : threads);
+	int threads = c->threads ? c->threads : 1;
+	int64_t nr_pages = c->mib << (20 - PAGE_SHIFT);
+	int64_t per_call = c->ppc > 0 ? c->ppc : nr_pages / (c->disjoint ? threads : 1);
 	int64_t iters = ((int64_t)1 << 22) / per_call;
 	rb_bench *b;
 
-	snprintf(name, sizeof(name), "grab/%s/%s", variant, sc->name);
-	b = rb_register(name, body, (void *)sc);
+	snprintf(name, sizeof(name), "grab/%s/%s", c->variant, c->sc->name);
+	b = rb_register(name, c->body, (void *)c->sc);
 	rb_setup_teardown(b, grab_setup, grab_teardown);
-	RB_ARGS(b, ppc, pin, mib, shared, lookup);
+	RB_ARGS(b, c->ppc, c->pin, c->mib, !c->disjoint, (int64_t)c->lookup);
 	RB_ARG_NAMES(b, "ppc", "pin", "mem_mib", "shared", "lookup");
 	rb_iterations(b, iters < 4 ? 4 : (uint64_t)iters);
 	rb_unit(b, RB_MICROSECOND);
 	rb_threads(b, threads);
 }
 
+#define REG(...)	reg(&(const struct grab_cell){ __VA_ARGS__ })
+
 static void grab_register(void)
 {
 	static const struct { const char *name; rb_body_fn body; } variants[] = {
-		{ "subpage", body_subpage },
-		{ "grouped", body_grouped },
+		{ .name = "subpage", .body = body_subpage },
+		{ .name = "grouped", .body = body_grouped },
 	};
 	int mt = max_threads();
 
 	for (size_t v = 0; v < ARRAY_SIZE(variants); v++) {
 		const char *vn = variants[v].name;
 		rb_body_fn fn = variants[v].body;
+		bool subpage = variants[v].body == body_subpage;
 
-		/* THP PMD leaves: pages per call x get/pin, memmap below the LLC ... */
-		for (int pin = 0; pin < 2; pin++)
-			for (int p = 0; p < 3; p++)
-				reg(vn, fn, &sc_pmd_thp, (int64_t[]){ 1, 512, 0 }[p], pin, 64, 1, 0, 1);
-		/* ... and far above it (16 GiB mapped: the published run's size). */
-		reg(vn, fn, &sc_pmd_thp, 512, 0, 16384, 1, 0, 1);
-		reg(vn, fn, &sc_pmd_thp, 0, 0, 16384, 1, 0, 1);
-		reg(vn, fn, &sc_pmd_thp, 0, 1, 16384, 1, 0, 1);
-		/* Threads on the same folios vs disjoint ones. */
-		if (mt > 1)
-			for (int shared = 0; shared < 2; shared++)
-				for (int pin = 0; pin < 2; pin++)
-					reg(vn, fn, &sc_pmd_thp, 512, pin, 64, shared, 0, mt);
-		/* Device-dax (the published figure): non-compound, cached pgmap lookup. */
+		/*
+		 * Device-dax like for like (the headline): compound device
+		 * pages with tail struct pages reused, get_dev_pagemap() per
+		 * leaf per call, whole range per call; subpage and grouped
+		 * differ only in grouping. 64 MiB (memmap in cache) and
+		 * 16 GiB (the published run's size).
+		 */
 		for (int pin = 0; pin < 2; pin++)
 			for (int big = 0; big < 2; big++)
-				reg(vn, fn, &sc_pmd_devdax, 0, pin, big ? 16384 : 64, 1, GUP_PGMAP_CACHED, 1);
-		for (int lookup = GUP_PGMAP_NONE; lookup <= GUP_PGMAP_XA; lookup++)
-			reg(vn, fn, &sc_pmd_devdax, 512, 0, 64, 1, lookup, 1);
+				REG(.variant = vn, .body = fn, .sc = &sc_devdax_lfl, .ppc = 0, .pin = pin,
+				    .mib = big ? 16384 : 64, .lookup = GUP_PGMAP_LEAF);
+		/* No pgmap lookup at all: grouped is then v6.15+'s gup_fast_pmd_leaf(). */
+		REG(.variant = vn, .body = fn, .sc = &sc_devdax_lfl, .ppc = 0, .pin = 0, .mib = 16384,
+		    .lookup = GUP_PGMAP_NONE);
+		/* What the tail-page reuse changes. */
+		REG(.variant = vn, .body = fn, .sc = &sc_devdax_lfl_nodedup, .ppc = 0, .pin = 0, .mib = 16384,
+		    .lookup = GUP_PGMAP_LEAF);
+		/* The pgmap lookup modes, one leaf per call. */
+		for (int lookup = 0; lookup < GUP_PGMAP_NR_MODES; lookup++)
+			REG(.variant = vn, .body = fn, .sc = &sc_devdax_lfl, .ppc = 512, .pin = 0, .mib = 64,
+			    .lookup = (enum gup_pgmap_lookup)lookup);
 		if (mt > 1)
-			for (int shared = 0; shared < 2; shared++)
-				reg(vn, fn, &sc_pmd_devdax, 512, 0, 64, shared, GUP_PGMAP_CACHED, mt);
-		/* Compound device pages. */
+			for (int disjoint = 0; disjoint < 2; disjoint++)
+				REG(.variant = vn, .body = fn, .sc = &sc_devdax_lfl, .ppc = 512, .pin = 0, .mib = 64,
+				    .disjoint = disjoint, .lookup = GUP_PGMAP_LEAF, .threads = mt);
+		/*
+		 * Non-compound device-dax: subpage is the kernel before v5.17
+		 * (the "before" of the published series); grouped code there
+		 * makes groups of one page, the per-pfn loop again, and is
+		 * named for that.
+		 */
 		for (int pin = 0; pin < 2; pin++)
-			reg(vn, fn, &sc_pmd_devdax_comp, 0, pin, 16384, 1, GUP_PGMAP_CACHED, 1);
+			for (int big = 0; big < 2; big++) {
+				if (subpage)
+					REG(.variant = vn, .body = fn, .sc = &sc_devdax_noncompound, .ppc = 0,
+					    .pin = pin, .mib = big ? 16384 : 64, .lookup = GUP_PGMAP_LEAF);
+				else if (!big)
+					REG(.variant = vn, .body = fn, .sc = &sc_devdax_groups_of_1, .ppc = 0,
+					    .pin = pin, .mib = 64, .lookup = GUP_PGMAP_LEAF);
+			}
+
+		/* THP PMD leaves (subpage: a hypothetical): pages per call x get/pin, in cache ... */
+		for (int pin = 0; pin < 2; pin++)
+			for (int p = 0; p < 3; p++)
+				REG(.variant = vn, .body = fn, .sc = &sc_pmd_thp, .ppc = (int64_t[]){ 1, 512, 0 }[p],
+				    .pin = pin, .mib = 64);
+		/* ... and far above it (16 GiB mapped). */
+		REG(.variant = vn, .body = fn, .sc = &sc_pmd_thp, .ppc = 512, .pin = 0, .mib = 16384);
+		REG(.variant = vn, .body = fn, .sc = &sc_pmd_thp, .ppc = 0, .pin = 0, .mib = 16384);
+		REG(.variant = vn, .body = fn, .sc = &sc_pmd_thp, .ppc = 0, .pin = 1, .mib = 16384);
+		/* Threads on the same folios vs disjoint ones. */
+		if (mt > 1)
+			for (int disjoint = 0; disjoint < 2; disjoint++)
+				for (int pin = 0; pin < 2; pin++)
+					REG(.variant = vn, .body = fn, .sc = &sc_pmd_thp, .ppc = 512, .pin = pin,
+					    .mib = 64, .disjoint = disjoint, .threads = mt);
 		/* PUD-sized leaves. */
 		for (int pin = 0; pin < 2; pin++)
 			for (int p = 0; p < 2; p++)
-				reg(vn, fn, &sc_pud, (int64_t[]){ 512, 0 }[p], pin, 1024, 1, 0, 1);
+				REG(.variant = vn, .body = fn, .sc = &sc_pud, .ppc = (int64_t[]){ 512, 0 }[p],
+				    .pin = pin, .mib = 1024);
 		/* PTEs of small folios: the same code in both variants. */
-		reg(vn, fn, &sc_pte, 512, 0, 64, 1, 0, 1);
+		REG(.variant = vn, .body = fn, .sc = &sc_pte, .ppc = 512, .pin = 0, .mib = 64);
 	}
 	/* Unpin: per page vs batched, THP and device-dax pins. */
 	for (int v = 0; v < 2; v++) {
 		const char *vn = v ? "unpin_batched" : "unpin_per_page";
 		rb_body_fn fn = v ? body_unpin_batched : body_unpin_per_page;
 
-		reg(vn, fn, &sc_pmd_thp, 512, 1, 64, 1, 0, 1);
-		reg(vn, fn, &sc_pmd_thp, 0, 1, 64, 1, 0, 1);
-		reg(vn, fn, &sc_pmd_thp, 0, 1, 16384, 1, 0, 1);
-		reg(vn, fn, &sc_pmd_devdax, 0, 1, 64, 1, GUP_PGMAP_CACHED, 1);
+		REG(.variant = vn, .body = fn, .sc = &sc_pmd_thp, .ppc = 512, .pin = 1, .mib = 64);
+		REG(.variant = vn, .body = fn, .sc = &sc_pmd_thp, .ppc = 0, .pin = 1, .mib = 64);
+		REG(.variant = vn, .body = fn, .sc = &sc_pmd_thp, .ppc = 0, .pin = 1, .mib = 16384);
+		REG(.variant = vn, .body = fn, .sc = &sc_devdax_lfl, .ppc = 0, .pin = 1, .mib = 64,
+		    .lookup = GUP_PGMAP_LEAF);
+		REG(.variant = vn, .body = fn, .sc = &sc_devdax_noncompound, .ppc = 0, .pin = 1, .mib = 64,
+		    .lookup = GUP_PGMAP_LEAF);
 		if (mt > 1)
-			for (int shared = 0; shared < 2; shared++)
-				reg(vn, fn, &sc_pmd_thp, 512, 1, 64, shared, 0, mt);
+			for (int disjoint = 0; disjoint < 2; disjoint++)
+				REG(.variant = vn, .body = fn, .sc = &sc_pmd_thp, .ppc = 512, .pin = 1, .mib = 64,
+				    .disjoint = disjoint, .threads = mt);
 	}
 }
 

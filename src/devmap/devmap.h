@@ -9,14 +9,22 @@
  * pgmap->vmemmap_shift), and records the pgmap in pgmap_array, an xarray-like
  * radix tree that get_dev_pagemap() walks (mm/memremap.c).
  *
- * The two put paths, one file each:
- *   put_page_onebased.c   device pages are idle at refcount 1 (v4.x-v5.17,
- *                         CONFIG_DEV_PAGEMAP_OPS): put_page() tests the
- *                         devmap_managed_key static key, then
+ * The put paths, one file per kernel era:
+ *   put_page_onebased.c   v4.16-v5.17 (CONFIG_DEV_PAGEMAP_OPS): PRIVATE and
+ *                         FS_DAX pages idle at 1; put_page() tests the
+ *                         devmap_managed_key static key (on once any
+ *                         PRIVATE/FS_DAX pgmap exists), then
  *                         put_devmap_managed_page() frees at 1.
- *   put_page_zerobased.c  idle at 0 (27674ef6c73f, ef233450898f): one path,
- *                         put_page_testzero() -> __put_page() ->
- *                         free_zone_device_page(); allocation sets 1.
+ *   put_page_mixed.c      v5.18-v6.14 (27674ef6c73f, ef233450898f): PRIVATE
+ *                         (and COHERENT) pages idle at 0 through the plain
+ *                         path; FS_DAX pages still 1-based behind the same
+ *                         key, now on only while an FS_DAX pgmap exists:
+ *                         put_page() -> put_devmap_managed_page() ->
+ *                         __put_devmap_managed_page_refs().
+ *   put_page_zerobased.c  v6.15+ (Alistair Popple's fs/dax refcount series):
+ *                         every device page idle at 0, one path,
+ *                         put_page_testzero() -> free_zone_device_folio(),
+ *                         no key.
  *
  * Kernel-model additions made here (candidates for src/kernel): the pgmap
  * xarray and get_dev_pagemap()/put_dev_pagemap(), the percpu_ref model of
@@ -38,10 +46,29 @@
  * every page (non-compound) or of every compound head (vmemmap_shift > 0,
  * memmap_init_compound(); tails 0). The range must lie outside every buddy
  * zone and be aligned to 1 << vmemmap_shift. Also stores @pgmap in
- * pgmap_array. Returns 0, -EINVAL (bad range) or -ENOMEM.
+ * pgmap_array.
+ *
+ * A compound pgmap whose folios span more than two pages of memmap gets the
+ * kernel's vmemmap tail-page reuse (vmemmap_populate_compound_pages(),
+ * mm/sparse-vmemmap.c, Joao Martins, v5.17; Documentation/mm/vmemmap_dedup.rst):
+ * per folio, memmap page 0 (head + first 63 tails) and page 1 are distinct and
+ * every further memmap page maps the same physical page as page 1. Modelled
+ * the same way: those virtual pages of the model memmap are remapped onto
+ * one shared page each (a memfd, MAP_SHARED | MAP_FIXED), so tails alias in
+ * the caches and the TLB as in the kernel (4 KiB mappings). Not done when
+ * pgmap->vmemmap_no_dedup is set. Needs one mapping per aliased memmap page
+ * (about 6 per 2 MiB folio: 16 GiB of order-9 folios is ~49 Ki mappings,
+ * under the default vm.max_map_count of 65530).
+ *
+ * Returns 0, -EINVAL (bad range) or -ENOMEM (also: the mappings for the
+ * tail-page reuse could not be made).
  */
 int memremap_pages(struct dev_pagemap *pgmap, int init_count);
-/* memunmap_pages(): drop @pgmap from pgmap_array (the struct pages stay). */
+/*
+ * memunmap_pages(): drop @pgmap from pgmap_array. The struct pages stay; a
+ * deduplicated range gets private memmap pages back, reserved at refcount 0
+ * as memmap_init() leaves them.
+ */
 void memunmap_pages(struct dev_pagemap *pgmap);
 
 /*
@@ -53,23 +80,72 @@ struct dev_pagemap *pgmap_xa_load(unsigned long pfn);
 unsigned int pgmap_xa_depth(unsigned long pfn);
 
 /*
- * pgmap->ref is a percpu_ref: percpu_ref_tryget_live()/percpu_ref_put() are a
- * this_cpu_inc/dec of a CPU-local counter (no locked instruction, no shared
- * line) while the ref is live. Modelled as one thread-local counter; the
- * "dead" state (memunmap_pages() in progress) is not modelled.
+ * pgmap->ref is a percpu_ref (include/linux/percpu-refcount.h, v5.x-v6.x):
+ *
+ *	percpu_ref_tryget_live(ref):		percpu_ref_put_many(ref, nr):
+ *		rcu_read_lock();			rcu_read_lock();
+ *		if (__ref_is_percpu(ref, &pcp))		if (__ref_is_percpu(ref, &pcp))
+ *			this_cpu_inc(*pcp);			this_cpu_sub(*pcp, nr);
+ *		else ... atomic_long_inc_not_zero	else ... atomic_long_sub_and_test
+ *		rcu_read_unlock();			rcu_read_unlock();
+ *
+ * __ref_is_percpu() is a READ_ONCE of ref->percpu_count_ptr (a line of the
+ * pgmap, read-shared); this_cpu_inc/dec is a non-locked RMW of a CPU-local
+ * counter, modelled as a thread-local one (dev_pagemap_percpu_ref, also the
+ * balance the tests check). rcu_read_lock()/unlock() are CONFIG_PREEMPT_RCU's
+ * (Debian's PREEMPT_DYNAMIC kernels): an increment and a decrement of the
+ * task's nesting count plus a load of rcu_read_unlock_special, modelled with
+ * thread-local words. The "dead" state (memunmap_pages() in progress) is not
+ * modelled. dev_pagemap_gets counts successful trygets (model only, for the
+ * tests: one thread-local add).
  */
 extern _Thread_local long dev_pagemap_percpu_ref;
+extern _Thread_local unsigned long dev_pagemap_gets;
+extern _Thread_local int rcu_read_lock_nesting;
+extern _Thread_local int rcu_read_unlock_special;
+
+static __always_inline void rcu_read_lock(void)
+{
+	rcu_read_lock_nesting++;
+	barrier();
+}
+static __always_inline void rcu_read_unlock(void)
+{
+	barrier();
+	if (--rcu_read_lock_nesting == 0 && unlikely(READ_ONCE(rcu_read_unlock_special)))
+		rcu_read_unlock_special = 0;	/* rcu_read_unlock_special(): never set in the model */
+}
+
+/* __ref_is_percpu(): percpu mode while no mode bit is set in percpu_count_ptr. */
+static __always_inline bool pgmap_ref_is_percpu(struct dev_pagemap *pgmap)
+{
+	return !(atomic_load_explicit(&pgmap->ref_percpu_count_ptr, mo_relaxed) & 3);
+}
 
 static __always_inline bool percpu_ref_tryget_live(struct dev_pagemap *pgmap)
 {
-	(void)pgmap;
-	dev_pagemap_percpu_ref++;
-	return true;
+	bool ret = false;
+
+	rcu_read_lock();
+	if (likely(pgmap_ref_is_percpu(pgmap))) {
+		dev_pagemap_percpu_ref++;	/* this_cpu_inc(*percpu_count) */
+		dev_pagemap_gets++;
+		ret = true;
+	}
+	rcu_read_unlock();
+	return ret;
+}
+static __always_inline void percpu_ref_put(struct dev_pagemap *pgmap)
+{
+	rcu_read_lock();
+	if (likely(pgmap_ref_is_percpu(pgmap)))
+		dev_pagemap_percpu_ref--;	/* this_cpu_dec(*percpu_count) */
+	rcu_read_unlock();
 }
 static __always_inline void put_dev_pagemap(struct dev_pagemap *pgmap)
 {
 	if (pgmap)
-		dev_pagemap_percpu_ref--;
+		percpu_ref_put(pgmap);
 }
 
 static __always_inline bool pgmap_contains(const struct dev_pagemap *pgmap, unsigned long pfn)
@@ -78,9 +154,10 @@ static __always_inline bool pgmap_contains(const struct dev_pagemap *pgmap, unsi
 }
 
 /*
- * get_dev_pagemap() (mm/memremap.c, v4.5-v6.x): with a cached @pgmap that
+ * get_dev_pagemap() (mm/memremap.c, v4.5-v6.14): with a cached @pgmap that
  * still covers @pfn, just return it (the caller already holds a live ref);
- * else drop it and look @pfn up in pgmap_array, taking a ref.
+ * else drop it and look @pfn up in pgmap_array under rcu_read_lock(),
+ * taking a ref.
  */
 static __always_inline struct dev_pagemap *get_dev_pagemap(unsigned long pfn,
 							    struct dev_pagemap *pgmap)
@@ -90,9 +167,11 @@ static __always_inline struct dev_pagemap *get_dev_pagemap(unsigned long pfn,
 			return pgmap;
 		put_dev_pagemap(pgmap);
 	}
+	rcu_read_lock();
 	pgmap = pgmap_xa_load(pfn);
 	if (pgmap && !percpu_ref_tryget_live(pgmap))
 		pgmap = NULL;
+	rcu_read_unlock();
 	return pgmap;
 }
 
@@ -132,26 +211,39 @@ void devmap_driver_destroy(struct devmap_driver *drv);
  */
 struct devmap_variant {
 	const char *name;
-	int idle_count;			/* refcount of a free (idle) device page: 1 or 0 */
+	const char *era;		/* the kernel versions the variant is */
+	int idle_count;			/* refcount of a free (idle) PRIVATE device page: 1 or 0 */
+	int idle_count_fsdax;		/* ... of a free FS_DAX page */
 	/* The whole put_page() of the variant, for any page. */
 	void (*put_page)(struct page *page);
 	/*
 	 * The driver hands out a free page and the migration that asked for it
 	 * unlocks it: 1-based get_page() (1 -> 2) + lock_page(); 0-based
 	 * zone_device_page_init() (pgmap ref, 0 -> 1, lock_page()); then
-	 * unlock_page(). The page is returned unlocked.
+	 * unlock_page(). The page is returned unlocked. (FS_DAX pages per era:
+	 * see the variant files.)
 	 */
 	void (*alloc_init)(struct page *page);
-	/* Turn device-page management on (memremap_pages() of a PRIVATE/FS_DAX pgmap) / off. */
-	void (*managed_get)(void);
-	void (*managed_put)(void);
+	/*
+	 * memremap_pages() / memunmap_pages() of a pgmap of @type: turns the
+	 * era's static key on / off where that type needs it.
+	 */
+	void (*managed_get)(enum memory_type type);
+	void (*managed_put)(enum memory_type type);
 	/* @iters times get_page()+put_page() on pages[i % npages], busy (refcount stays above idle). */
 	void (*get_put_loop)(struct page *first, unsigned long npages, unsigned long stride, uint64_t iters);
 	/* @iters times: devmap_driver_alloc + alloc_init + put_page (-> page_free -> back to the driver). */
 	void (*alloc_put_loop)(struct devmap_driver *drv, uint64_t iters);
 };
 
+/* The idle refcount of a page of @type under @v. */
+static inline int devmap_idle_count(const struct devmap_variant *v, enum memory_type type)
+{
+	return type == MEMORY_DEVICE_FS_DAX ? v->idle_count_fsdax : v->idle_count;
+}
+
 extern const struct devmap_variant devmap_onebased;
+extern const struct devmap_variant devmap_mixed;
 extern const struct devmap_variant devmap_zerobased;
 
 /* put_page_onebased.c */

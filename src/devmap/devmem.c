@@ -12,8 +12,13 @@
  * walk is what an uncached get_dev_pagemap() costs per pfn (seed 001). No RCU:
  * the tree is built and torn down while no walker runs.
  */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE	/* memfd_create() */
+#endif
 #include <errno.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "devmap.h"
 
@@ -46,6 +51,9 @@ static struct {
 } pgmap_array;
 
 _Thread_local long dev_pagemap_percpu_ref;
+_Thread_local unsigned long dev_pagemap_gets;
+_Thread_local int rcu_read_lock_nesting;
+_Thread_local int rcu_read_unlock_special;
 
 static struct xa_node *xa_node_alloc(unsigned int shift)
 {
@@ -168,6 +176,77 @@ static bool pfn_in_buddy_zone(unsigned long pfn)
 	return false;
 }
 
+/* Memmap pages per folio of @pgmap (struct page is 64 bytes: 64 per page). */
+static unsigned long pgmap_vmemmap_pages(const struct dev_pagemap *pgmap)
+{
+	return ((1UL << pgmap->vmemmap_shift) * sizeof(struct page)) / PAGE_SIZE;
+}
+
+static bool pgmap_dedup(const struct dev_pagemap *pgmap)
+{
+	return pgmap->vmemmap_shift && !pgmap->vmemmap_no_dedup && pgmap_vmemmap_pages(pgmap) > 2;
+}
+
+/*
+ * vmemmap_populate_compound_pages() (mm/sparse-vmemmap.c, v5.17-v6.x), as a
+ * userspace remap of the model memmap: for each folio, memmap page 0 (the
+ * head, the folio's own fields in tails 1-2, tails up to 63) and page 1 get
+ * their own physical page; pages 2.. reuse page 1 ("Reuse the previous page
+ * for the rest of tail pages"). The kernel also reuses the tail page across
+ * the sections of one folio larger than a section (PUD folios); here the
+ * whole folio is one range, which is the same layout.
+ */
+static int vmemmap_dedup(struct dev_pagemap *pgmap)
+{
+	unsigned long per = pgmap_vmemmap_pages(pgmap), nr = pgmap->nr_pages >> pgmap->vmemmap_shift;
+	unsigned long f, i;
+	int fd = memfd_create("refbench-vmemmap", MFD_CLOEXEC);
+
+	if (fd < 0)
+		return -ENOMEM;
+	if (ftruncate(fd, (off_t)(nr * 2 * PAGE_SIZE))) {
+		close(fd);
+		return -ENOMEM;
+	}
+	for (f = 0; f < nr; f++) {
+		char *va = (char *)pfn_to_page(pgmap->start_pfn + (f << pgmap->vmemmap_shift));
+		off_t off = (off_t)(2 * f * PAGE_SIZE);
+
+		if (mmap(va, 2 * PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, fd, off) == MAP_FAILED)
+			goto fail;
+		for (i = 2; i < per; i++)
+			if (mmap(va + i * PAGE_SIZE, PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED,
+				 fd, off + (off_t)PAGE_SIZE) == MAP_FAILED)
+				goto fail;
+	}
+	close(fd);
+	pgmap->vmemmap_dedup_bytes = nr * 2 * PAGE_SIZE;
+	return 0;
+fail:
+	close(fd);
+	pgmap->vmemmap_dedup_bytes = 1;	/* undo below restores the whole range */
+	return -ENOMEM;
+}
+
+/* Give a deduplicated range private memmap pages again, as memmap_init() leaves them. */
+static void vmemmap_undedup(struct dev_pagemap *pgmap)
+{
+	unsigned long pfn;
+	void *va = pfn_to_page(pgmap->start_pfn);
+
+	if (!pgmap->vmemmap_dedup_bytes)
+		return;
+	pgmap->vmemmap_dedup_bytes = 0;
+	BUG_ON(mmap(va, pgmap->nr_pages * sizeof(struct page), PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) == MAP_FAILED);
+	for (pfn = pgmap->start_pfn; pfn < pgmap->start_pfn + pgmap->nr_pages; pfn++) {
+		struct page *page = pfn_to_page(pfn);
+
+		atomic_store_explicit(&page->flags, BIT(PG_reserved), mo_relaxed);
+		page_mapcount_reset(page);
+	}
+}
+
 int memremap_pages(struct dev_pagemap *pgmap, int init_count)
 {
 	unsigned long pfn, start = pgmap->start_pfn, end = start + pgmap->nr_pages;
@@ -179,10 +258,21 @@ int memremap_pages(struct dev_pagemap *pgmap, int init_count)
 	    !IS_ALIGNED(pgmap->nr_pages, nr_compound) ||
 	    pfn_in_buddy_zone(start) || pfn_in_buddy_zone(end - 1))
 		return -EINVAL;
+	pgmap->vmemmap_dedup_bytes = 0;
+	if (pgmap_dedup(pgmap)) {
+		ret = vmemmap_dedup(pgmap);
+		if (ret) {
+			vmemmap_undedup(pgmap);
+			return ret;
+		}
+	}
 	ret = xa_store_range(start, end - 1, pgmap);
-	if (ret)
+	if (ret) {
+		vmemmap_undedup(pgmap);
 		return ret;
+	}
 	pgmap_array.nr_pgmaps++;
+	atomic_store_explicit(&pgmap->ref_percpu_count_ptr, 0, mo_relaxed);	/* percpu mode */
 
 	/* memmap_init_zone_device(): __init_zone_device_page() on every page. */
 	for (pfn = start; pfn < end; pfn++) {
@@ -212,6 +302,7 @@ int memremap_pages(struct dev_pagemap *pgmap, int init_count)
 
 void memunmap_pages(struct dev_pagemap *pgmap)
 {
+	vmemmap_undedup(pgmap);
 	if (!pgmap_array.root)
 		return;
 	xa_store_range(pgmap->start_pfn, pgmap->start_pfn + pgmap->nr_pages - 1, NULL);

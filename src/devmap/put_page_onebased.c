@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * devmap/onebased: ZONE_DEVICE pages are idle at refcount 1
- * (CONFIG_DEV_PAGEMAP_OPS, Dan Williams, v4.x-v5.17; REFERENCE.md (5)).
+ * (CONFIG_DEV_PAGEMAP_OPS, Dan Williams, e76384884344 v4.16 to v5.17;
+ * REFERENCE.md (5)). The key is on while any PRIVATE or FS_DAX pgmap exists.
  *
  *   put_page(page):
  *	page = compound_head(page);
@@ -41,8 +42,10 @@ _Atomic bool devmap_managed_key;	/* DEFINE_STATIC_KEY_FALSE(devmap_managed_key) 
 static atomic_t devmap_managed_enable;	/* static_branch_inc/dec count */
 
 /* devmap_managed_enable_get(): memremap_pages() of a PRIVATE or FS_DAX pgmap. */
-static void devmap_managed_enable_get(void)
+static void devmap_managed_enable_get(enum memory_type type)
 {
+	if (type != MEMORY_DEVICE_PRIVATE && type != MEMORY_DEVICE_FS_DAX)
+		return;
 #ifdef RB_BROKEN_ONEBASED_NOKEY
 	(void)devmap_managed_enable;	/* broken: the key is never turned on */
 #else
@@ -51,8 +54,10 @@ static void devmap_managed_enable_get(void)
 #endif
 }
 
-static void devmap_managed_enable_put(void)
+static void devmap_managed_enable_put(enum memory_type type)
 {
+	if (type != MEMORY_DEVICE_PRIVATE && type != MEMORY_DEVICE_FS_DAX)
+		return;
 #ifndef RB_BROKEN_ONEBASED_NOKEY
 	if (atomic_dec_return(&devmap_managed_enable) == 0)
 		atomic_store_explicit(&devmap_managed_key, false, mo_relaxed);
@@ -196,7 +201,9 @@ static void alloc_put_loop_onebased(struct devmap_driver *drv, uint64_t iters)
 
 const struct devmap_variant devmap_onebased = {
 	.name = "onebased",
+	.era = "v4.16-v5.17",
 	.idle_count = 1,
+	.idle_count_fsdax = 1,
 	.put_page = put_page_onebased,
 	.alloc_init = alloc_init_onebased,
 	.managed_get = devmap_managed_enable_get,

@@ -1,27 +1,33 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * devmap/zerobased: ZONE_DEVICE pages are idle at refcount 0, like every
- * other page (Ralph Campbell's RFC, merged as Christoph Hellwig's
- * 27674ef6c73f "mm: remove the extra ZONE_DEVICE struct page refcount",
- * v5.18, and Alistair Popple's ef233450898f; REFERENCE.md (5)).
+ * devmap/zerobased: every ZONE_DEVICE page is idle at refcount 0, like any
+ * other page: the end state, v6.15+ (Alistair Popple's "fs/dax: fix
+ * ZONE_DEVICE page reference counts" series, which also removed
+ * devmap_managed_key and put_devmap_managed_page(); REFERENCE.md (5)). The
+ * conversion began with Ralph Campbell's RFC, merged as Christoph Hellwig's
+ * 27674ef6c73f (v5.18) and Alistair Popple's ef233450898f, which made only
+ * PRIVATE/COHERENT pages 0-based: that era is put_page_mixed.c.
  *
- *   put_page(page):  if (put_page_testzero(page)) __put_page(page);
- *   __put_page():    a device page goes to free_zone_device_page(), which
- *                    calls pgmap->ops->page_free (core: kernel/alloc.c
- *                    __folio_put(), v6.6);
- *   allocation:      zone_device_page_init() (v6.6): a pgmap reference
- *                    (percpu_ref_tryget_live), set_page_count(1),
- *                    lock_page(); free_zone_device_page() drops the pgmap
- *                    reference after page_free (PRIVATE/COHERENT).
+ *   put_page(page):  folio_put(page_folio(page)): put_page_testzero(), and
+ *                    at 0 __folio_put() -> free_zone_device_folio()
+ *   free_zone_device_folio() (mm/memremap.c, v6.15), per pgmap type:
+ *                    PRIVATE/COHERENT: ops->page_free, put_dev_pagemap();
+ *                    FS_DAX: wake_up_var() (dax_layout_busy_page() waiters);
+ *                    GENERIC: folio_set_count(1); P2PDMA: ops->page_free.
+ *                    All after folio->mapping = NULL.
+ *   allocation:      PRIVATE: zone_device_page_init(): a pgmap reference
+ *                    (percpu_ref_tryget_live), set_page_count(1), lock_page();
+ *                    FS_DAX: fs/dax.c's dax_associate_entry() /
+ *                    vmf_insert_*() give an idle (0) folio its first
+ *                    reference, modelled as one locked 0 -> 1 increment; no
+ *                    page lock, no pgmap reference (none is dropped at 0).
  *
  * This is the core model's own put_page() (kernel/page_ref.h): one path, no
  * static key, no device test until the count reaches zero.
  *
- * Model simplification: v5.18-v6.14 kept one 2 -> 1 hook for FS_DAX pages
- * (put_devmap_managed_page() behind the same static key, waking
- * dax_layout_busy_page()) and reset FS_DAX/GENERIC pages to 1 after
- * page_free; Alistair Popple's later fs/dax series made those 0-based too.
- * The model is that end state: every device type idle at 0.
+ * The model calls ops->page_free for FS_DAX too, as the "page became idle"
+ * callback the tests count (wake_up_var() in the kernel): a call through a
+ * pointer either way.
  *
  * Test-only broken build (tests/devmap): RB_BROKEN_ZEROBASED_FREE_AT_1 keeps a
  * 1-based test in the put path (frees at 1, a busy page).
@@ -29,19 +35,34 @@
 #include "devmap.h"
 
 /*
- * free_zone_device_page() of v6.6 for the model's device pages: the driver's
- * page_free, then the pgmap reference zone_device_page_init() took. The core
- * model's free_zone_device_page() (src/kernel/memmap.c, shared) only calls
- * page_free, so the 0-based path calls this one; the pgmap pointer is read
- * before page_free hands the page back (it cannot change, but the page may be
- * reallocated at once).
+ * free_zone_device_folio() of v6.15 (see above). The core model's
+ * free_zone_device_page() (src/kernel/memmap.c, shared) only calls page_free,
+ * so the variant has its own; the pgmap pointer is read before page_free
+ * hands the page back (it cannot change, but the page may be reallocated at
+ * once).
  */
-static __noinline void free_zone_device_page_zerobased(struct page *page)
+static __noinline void free_zone_device_folio_zerobased(struct folio *folio)
 {
-	struct dev_pagemap *pgmap = page->pgmap;
+	struct dev_pagemap *pgmap = folio->page.pgmap;
 
-	free_zone_device_page(page);
-	put_dev_pagemap(pgmap);
+	folio->mapping = NULL;
+	switch (pgmap->type) {
+	case MEMORY_DEVICE_PRIVATE:
+	case MEMORY_DEVICE_COHERENT:
+		pgmap->ops->page_free(&folio->page);
+		put_dev_pagemap(pgmap);
+		break;
+	case MEMORY_DEVICE_GENERIC:
+		folio_set_count(folio, 1);
+		break;
+	case MEMORY_DEVICE_FS_DAX:
+		/* wake_up_var(&folio->page): the model's idle callback */
+		pgmap->ops->page_free(&folio->page);
+		break;
+	case MEMORY_DEVICE_PCI_P2PDMA:
+		pgmap->ops->page_free(&folio->page);
+		break;
+	}
 }
 
 static __always_inline void put_page_zerobased_inline(struct page *page)
@@ -51,19 +72,19 @@ static __always_inline void put_page_zerobased_inline(struct page *page)
 #ifdef RB_BROKEN_ZEROBASED_FREE_AT_1
 	/* Broken: a leftover 1-based idle test. */
 	if (folio_is_zone_device(folio) && folio_ref_dec_return(folio) == 1) {
-		free_zone_device_page_zerobased(&folio->page);
+		free_zone_device_folio_zerobased(folio);
 		return;
 	}
 	if (folio_is_zone_device(folio)) {
 		if (folio_ref_count(folio) == 0)
-			free_zone_device_page_zerobased(&folio->page);
+			free_zone_device_folio_zerobased(folio);
 		return;
 	}
 #endif
 	if (folio_put_testzero(folio)) {
-		/* __put_page(): free_zone_device_page() for device pages, else __folio_put() */
+		/* __folio_put(): free_zone_device_folio() for device folios */
 		if (folio_is_zone_device(folio))
-			free_zone_device_page_zerobased(&folio->page);
+			free_zone_device_folio_zerobased(folio);
 		else
 			__folio_put(folio);
 	}
@@ -75,7 +96,7 @@ static void put_page_zerobased(struct page *page)
 }
 
 /*
- * zone_device_page_init() (mm/memremap.c, v6.6; the pgmap reference is
+ * zone_device_page_init() (mm/memremap.c, v6.6-v6.15; the pgmap reference is
  * Alistair Popple's ef233450898f):
  *
  *	WARN_ON_ONCE(!percpu_ref_tryget_live(&page->pgmap->ref));
@@ -94,13 +115,19 @@ static __always_inline void zone_device_page_init(struct page *page)
 }
 
 /*
- * The driver hands out an idle page: dmirror_devmem_alloc_page() (v6.6) calls
- * zone_device_page_init(); the migration that asked for the page unlocks it
- * when it completes (migrate_vma_finalize(): unlock_page()), as on the
- * 1-based side. The copy in between is not modelled.
+ * The driver hands out an idle page: dmirror_devmem_alloc_page() (v6.6)
+ * calls zone_device_page_init(); the migration that asked for the page
+ * unlocks it when it completes (migrate_vma_finalize(): unlock_page()), as on
+ * the 1-based side. The copy in between is not modelled. An FS_DAX page gets
+ * its first reference from the dax mapping (see the top of the file).
  */
 static __always_inline void devmap_alloc_zerobased(struct page *page)
 {
+	if (page->pgmap->type == MEMORY_DEVICE_FS_DAX) {
+		VM_BUG_ON_PAGE(page_ref_count(page) != 0, page);
+		page_ref_inc(page);
+		return;
+	}
 	zone_device_page_init(page);
 	/* ... migrate_vma_pages(), then migrate_vma_finalize(): */
 	unlock_page(page);
@@ -112,8 +139,9 @@ static void alloc_init_zerobased(struct page *page)
 }
 
 /* No static key: device pages need no switch in the put path. */
-static void managed_nop(void)
+static void managed_nop(enum memory_type type)
 {
+	(void)type;
 }
 
 static void get_put_loop_zerobased(struct page *first, unsigned long npages, unsigned long stride,
@@ -146,7 +174,9 @@ static void alloc_put_loop_zerobased(struct devmap_driver *drv, uint64_t iters)
 
 const struct devmap_variant devmap_zerobased = {
 	.name = "zerobased",
+	.era = "v6.15+",
 	.idle_count = 0,
+	.idle_count_fsdax = 0,
 	.put_page = put_page_zerobased,
 	.alloc_init = alloc_init_zerobased,
 	.managed_get = managed_nop,

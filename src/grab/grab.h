@@ -42,12 +42,22 @@
 
 #include "devmap/devmap.h"
 
-/* How the subpage walk finds each device pfn's dev_pagemap (seed 001). */
+/*
+ * How the walk finds each device pfn's dev_pagemap (seed 001). The kernel
+ * (v4.5-v6.14) is GUP_PGMAP_LEAF: __gup_device_huge() and gup_pte_range()
+ * start with a local "struct dev_pagemap *pgmap = NULL", so the first
+ * device pfn of every leaf (every PTE table) of every gup call does a full
+ * get_dev_pagemap(): rcu_read_lock, xa_load(&pgmap_array), percpu_ref
+ * tryget; the other pfns of that leaf hit the cached pgmap's range check;
+ * the leaf ends with put_dev_pagemap(). The values are benchmark arguments.
+ */
 enum gup_pgmap_lookup {
-	GUP_PGMAP_NONE,		/* no lookup (what grouped does per leaf is one lookup at most) */
-	GUP_PGMAP_CACHED,	/* get_dev_pagemap(pfn, pgmap): range check while the cached pgmap covers pfn */
-	GUP_PGMAP_XA,		/* an uncached xa_load(&pgmap_array, pfn) + percpu ref per pfn */
+	GUP_PGMAP_NONE = 0,	/* no lookup: v6.15+ (device-dax leaves are plain folios) */
+	GUP_PGMAP_LEAF = 1,	/* the kernel: get/put per leaf per call, cached within the leaf */
+	GUP_PGMAP_XA = 2,	/* an uncached xa_load + percpu ref per pfn */
+	GUP_PGMAP_WALK = 3,	/* not the kernel: one pgmap cached across the whole walk */
 };
+#define GUP_PGMAP_NR_MODES	4
 
 /* FOLL_*, GUP_PIN_COUNTING_BIAS, try_grab_folio() ... gup_put_folio(): src/kernel/gup.h */
 
@@ -79,7 +89,9 @@ void grab_map_leaf(struct mm_struct *mm, unsigned long addr, unsigned long pfn,
 enum grab_mem {
 	GRAB_MEM_NORMAL,		/* buddy folios of the leaf order (THP, PUD-sized, small) */
 	GRAB_MEM_DEVICE,		/* device-dax-like pages, non-compound: a refcount per page */
-	GRAB_MEM_DEVICE_COMPOUND,	/* device pages in compound folios of the leaf order */
+	GRAB_MEM_DEVICE_COMPOUND,	/* device pages in compound folios of the leaf order, tail
+					   struct pages reused (vmemmap dedup, the kernel since v5.17) */
+	GRAB_MEM_DEVICE_COMPOUND_NODEDUP, /* the same, every struct page its own memory (altmap-like) */
 };
 
 /*
@@ -107,9 +119,14 @@ void grab_release(struct page **pages, unsigned long npages, unsigned int flags)
 
 /*
  * Test hook (only in builds with RB_GUP_TEST_HOOKS): called between reading
- * a leaf entry and grabbing it, where a concurrent unmap races, so that a
- * stress test can widen the window. NULL or a function.
+ * an entry and grabbing what it maps, where a concurrent unmap, PTE
+ * replacement or collapse races, so that a stress test can widen the window
+ * (or invalidate the entry right there). @where says which entry: a huge
+ * leaf (PMD or PUD, at @entryp) or a PTE (at @entryp, its table's PMD at
+ * @pmdp); @addr is the address being grabbed. NULL or a function.
  */
-extern void (*gup_test_race_window)(void);
+enum gup_window { GUP_WINDOW_LEAF, GUP_WINDOW_PTE };
+extern void (*gup_test_race_window)(enum gup_window where, unsigned long addr,
+				    _Atomic unsigned long *entryp, pmd_t *pmdp);
 
 #endif

@@ -47,6 +47,7 @@ int grab_space_create(struct grab_space *gs, enum grab_mem mem, unsigned int ord
 
 	memset(gs, 0, sizeof(*gs));
 	if ((order != 0 && order != HPAGE_PMD_ORDER && order != HPAGE_PUD_ORDER) ||
+	    mem > GRAB_MEM_DEVICE_COMPOUND_NODEDUP ||
 	    !nr_pages || nr_pages % leaf || nr_pages > (1UL << 30))
 		return -EINVAL;
 	gs->mem = mem;
@@ -76,7 +77,8 @@ int grab_space_create(struct grab_space *gs, enum grab_mem mem, unsigned int ord
 	} else {
 		gs->pgmap.type = MEMORY_DEVICE_GENERIC;
 		gs->pgmap.ops = &grab_space_ops;
-		gs->pgmap.vmemmap_shift = mem == GRAB_MEM_DEVICE_COMPOUND ? order : 0;
+		gs->pgmap.vmemmap_shift = mem != GRAB_MEM_DEVICE ? order : 0;
+		gs->pgmap.vmemmap_no_dedup = mem == GRAB_MEM_DEVICE_COMPOUND_NODEDUP;
 		gs->pgmap.start_pfn = 0;
 		gs->pgmap.nr_pages = nr_pages;
 		ret = memremap_pages(&gs->pgmap, 1);

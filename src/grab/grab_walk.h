@@ -16,17 +16,17 @@
 #include "grab.h"
 
 #ifdef RB_GUP_TEST_HOOKS
-#define GUP_RACE_WINDOW()						\
+#define GUP_RACE_WINDOW(where, addr, entryp, pmdp)			\
 	do {								\
 		if (gup_test_race_window)				\
-			gup_test_race_window();				\
+			gup_test_race_window(where, addr, entryp, pmdp);\
 	} while (0)
 #else
-#define GUP_RACE_WINDOW()	do { } while (0)
+#define GUP_RACE_WINDOW(where, addr, entryp, pmdp)	do { } while (0)
 #endif
 
 struct gup_walk {
-	struct dev_pagemap *pgmap;	/* the cached pgmap of get_dev_pagemap() */
+	struct dev_pagemap *pgmap;	/* the pgmap get_dev_pagemap() holds (see gup_pgmap_lookup) */
 	enum gup_pgmap_lookup lookup;
 	unsigned int flags;
 	struct page **pages;
@@ -34,14 +34,21 @@ struct gup_walk {
 };
 
 /*
- * The dev_pagemap lookup for a device pfn. CACHED is the kernel's
- * get_dev_pagemap(pfn, pgmap); XA ignores the cache, as a walk whose pfns
- * alternate between pgmaps would: an xa_load and a percpu ref per call.
+ * The dev_pagemap lookup for a device pfn. LEAF and WALK are the kernel's
+ * get_dev_pagemap(pfn, pgmap) with the pgmap held so far: a range check
+ * while it covers @pfn, else put it and do the full lookup. They differ in
+ * how long the pgmap is held: LEAF drops it at the end of every leaf (and
+ * PTE table), as __gup_device_huge() and gup_pte_range() do, so each leaf of
+ * each call pays one full lookup; WALK keeps it for the whole walk (not the
+ * kernel: what caching across leaves would save). XA ignores the cache, as a
+ * walk whose pfns alternate between pgmaps would: an xa_load and a percpu
+ * ref per pfn.
  */
 static __always_inline bool gup_pgmap_lookup(struct gup_walk *w, unsigned long pfn)
 {
 	switch (w->lookup) {
-	case GUP_PGMAP_CACHED:
+	case GUP_PGMAP_LEAF:
+	case GUP_PGMAP_WALK:
 		w->pgmap = get_dev_pagemap(pfn, w->pgmap);
 		return w->pgmap != NULL;
 	case GUP_PGMAP_XA:
@@ -51,6 +58,19 @@ static __always_inline bool gup_pgmap_lookup(struct gup_walk *w, unsigned long p
 	case GUP_PGMAP_NONE:
 	default:
 		return true;
+	}
+}
+
+/*
+ * The end of a leaf (or of a PTE table): "put_dev_pagemap(pgmap)" at the end
+ * of __gup_device_huge() / gup_pte_range(), on success and on failure. Only
+ * WALK keeps the pgmap (gup_fast_walk() puts it at the end).
+ */
+static __always_inline void gup_pgmap_leaf_end(struct gup_walk *w)
+{
+	if (w->lookup != GUP_PGMAP_WALK && w->pgmap) {
+		put_dev_pagemap(w->pgmap);
+		w->pgmap = NULL;
 	}
 }
 
@@ -86,6 +106,7 @@ static __always_inline int gup_pte_range(pmdval_t pmd, pmd_t *pmdp, unsigned lon
 {
 	pte_t *ptep = pte_offset_map(pmd, addr);
 	long nr_start = w->nr;
+	int ret = 0;
 
 	do {
 		pteval_t pte = ptep_get_lockless(ptep);
@@ -93,28 +114,32 @@ static __always_inline int gup_pte_range(pmdval_t pmd, pmd_t *pmdp, unsigned lon
 		struct folio *folio;
 
 		if (!pte_present(pte) || ((w->flags & FOLL_WRITE) && !pte_write(pte)))
-			return 0;
+			goto pte_unmap;
 		if (pte_devmap(pte)) {
 			if (!gup_pgmap_lookup(w, pte_pfn(pte))) {
 				undo_dev_pagemap(w, nr_start);
-				return 0;
+				goto pte_unmap;
 			}
 		} else if (pte_special(pte)) {
-			return 0;
+			goto pte_unmap;
 		}
 		page = pte_page(pte);
-		GUP_RACE_WINDOW();
+		GUP_RACE_WINDOW(GUP_WINDOW_PTE, addr, &ptep->pte, pmdp);
 		folio = try_grab_folio(page, 1, w->flags);
 		if (!folio)
-			return 0;
+			goto pte_unmap;
+		/* The PMD re-check guards a collapse of the table, the PTE re-check a replaced entry. */
 		if (unlikely(pmd != pmdp_get_lockless(pmdp)) || unlikely(pte != ptep_get(ptep))) {
 			gup_put_folio(folio, 1, w->flags);
-			return 0;
+			goto pte_unmap;
 		}
 		folio_set_referenced(folio);
 		w->pages[w->nr++] = page;
 	} while (ptep++, addr += PAGE_SIZE, addr != end);
-	return 1;
+	ret = 1;
+pte_unmap:
+	gup_pgmap_leaf_end(w);
+	return ret;
 }
 
 static __always_inline unsigned long rb_addr_end(unsigned long addr, unsigned long end, unsigned long size)

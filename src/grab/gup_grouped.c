@@ -25,7 +25,9 @@
  * path was removed for v6.15, after which device-dax PMD leaves take the
  * gup_fast_pmd_leaf() path above.
  *
- * Here device leaves ("devmap") get one dev_pagemap lookup per group. A
+ * Here device leaves ("devmap") get one dev_pagemap lookup per leaf per call
+ * (lookup GUP_PGMAP_LEAF, the kernel's; GUP_PGMAP_NONE is the v6.15 end
+ * state, where a device-dax leaf is a plain folio and nothing is looked up). A
  * compound device leaf is one group; non-compound device pages
  * (vmemmap_shift 0) are one group per page, as Joao's unmerged
  * __gup_device_huge() does
@@ -53,12 +55,13 @@ static __noinline int gup_device_leaf_grouped(unsigned long orig, _Atomic unsign
 					      struct page *page, struct gup_walk *w)
 {
 	long nr_start = w->nr;
+	int ret = 0;
 
-	GUP_RACE_WINDOW();
+	GUP_RACE_WINDOW(GUP_WINDOW_LEAF, addr, entryp, NULL);
 	do {
 		if (!gup_pgmap_lookup(w, page_to_pfn(page)) || !try_grab_folio(page, 1, w->flags)) {
 			undo_dev_pagemap(w, nr_start);
-			return 0;
+			goto out;
 		}
 		SetPageReferenced(page);
 		w->pages[w->nr++] = page;
@@ -66,9 +69,12 @@ static __noinline int gup_device_leaf_grouped(unsigned long orig, _Atomic unsign
 	} while (addr += PAGE_SIZE, addr != end);
 	if (gup_leaf_changed(orig, entryp)) {
 		undo_dev_pagemap(w, nr_start);
-		return 0;
+		goto out;
 	}
-	return 1;
+	ret = 1;
+out:
+	gup_pgmap_leaf_end(w);
+	return ret;
 }
 
 static __always_inline int gup_huge_leaf_grouped(unsigned long orig, _Atomic unsigned long *entryp,
@@ -77,26 +83,30 @@ static __always_inline int gup_huge_leaf_grouped(unsigned long orig, _Atomic uns
 {
 	struct page *page = nth_page(pfn_to_page(leaf_pfn(orig)), (addr & ~leaf_mask) >> PAGE_SHIFT);
 	struct folio *folio;
-	int refs;
+	int refs, ret = 0;
 
 	if (orig & _PAGE_DEVMAP) {
 		if (unlikely(!PageCompound(page)))
 			return gup_device_leaf_grouped(orig, entryp, addr, end, page, w);
+		/* Joao's __gup_device_huge(): pgmap = get_dev_pagemap(pfn, NULL) per leaf per call */
 		if (!gup_pgmap_lookup(w, page_to_pfn(page)))
-			return 0;
+			goto out;
 	}
 	refs = record_subpages(page, addr, end, w->pages + w->nr);
-	GUP_RACE_WINDOW();
+	GUP_RACE_WINDOW(GUP_WINDOW_LEAF, addr, entryp, NULL);
 	folio = try_grab_folio(page, refs, w->flags);
 	if (!folio)
-		return 0;
+		goto out;
 	if (gup_leaf_changed(orig, entryp)) {
 		gup_put_folio(folio, refs, w->flags);
-		return 0;
+		goto out;
 	}
 	w->nr += refs;
 	folio_set_referenced(folio);
-	return 1;
+	ret = 1;
+out:
+	gup_pgmap_leaf_end(w);	/* put_dev_pagemap(pgmap) */
+	return ret;
 }
 
 long gup_fast_grouped(struct mm_struct *mm, unsigned long start, unsigned long nr_pages,

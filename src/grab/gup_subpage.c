@@ -10,15 +10,25 @@
  * path; the per-pfn loop, as in v6.6 (v4.5-v5.6: get_page() instead of
  * try_grab_page(), 3faa52c03f44):
  *
+ *	struct dev_pagemap *pgmap = NULL;	// per leaf, per call
  *	do {
  *		page = pfn_to_page(pfn);
- *		pgmap = get_dev_pagemap(pfn, pgmap);	// optional here, see lookup
- *		SetPageReferenced(page);		// atomic set_bit
+ *		pgmap = get_dev_pagemap(pfn, pgmap);	// first pfn: rcu, xa_load, percpu ref
+ *		SetPageReferenced(page);		// atomic set_bit on compound_head(page)
  *		pages[*nr] = page;
  *		try_grab_page(page, flags);		// one atomic on the refcount
  *		(*nr)++; pfn++;
  *	} while (addr += PAGE_SIZE, addr != end);
+ *	put_dev_pagemap(pgmap);			// percpu ref put
  *	if (pmd_val(orig) != pmd_val(*pmdp)) undo_dev_pagemap(...);
+ *
+ * (v6.2-v6.14 also test is_pci_p2pdma_page() per pfn: two loads, of the page
+ * line the grab touches and of pgmap->type; not modelled, see docs/grab.md.)
+ * SetPageReferenced() is a PF_HEAD flag (page-flags.h): on a compound device
+ * page the bit is set on the head, so the 512 set_bits of a leaf all hit the
+ * head's flags line, like the 512 refcount atomics; each subpage's own line
+ * is only read (compound_head). With the vmemmap tail-page reuse of v5.17
+ * (devmem.c) the tails of a 2 MiB folio are 2 distinct pages of memmap, not 8.
  *
  * SetPageReferenced() before the grab is safe there: the live pgmap
  * reference keeps the struct page valid and a device page is never freed to
@@ -50,15 +60,18 @@ static __always_inline int gup_huge_leaf_subpage(unsigned long orig, _Atomic uns
 	unsigned long pfn = leaf_pfn(orig) + ((addr & ~leaf_mask) >> PAGE_SHIFT);
 	bool devmap = orig & _PAGE_DEVMAP;
 	long nr_start = w->nr;
+	int ret = 0;
 
-	GUP_RACE_WINDOW();
+	GUP_RACE_WINDOW(GUP_WINDOW_LEAF, addr, entryp, NULL);
 	do {
 		struct page *page = pfn_to_page(pfn);
 
 		if (devmap) {
+			/* pgmap = get_dev_pagemap(pfn, pgmap): a full lookup at the leaf's first pfn */
 			if (unlikely(!gup_pgmap_lookup(w, pfn)))
 				goto undo;
-			SetPageReferenced(page);
+			/* PF_HEAD: the bit goes to compound_head(page), the head of a compound page */
+			SetPageReferenced(compound_head(page));
 			w->pages[w->nr] = page;
 			if (unlikely(try_grab_page(page, w->flags)))
 				goto undo;
@@ -72,14 +85,19 @@ static __always_inline int gup_huge_leaf_subpage(unsigned long orig, _Atomic uns
 		pfn++;
 	} while (addr += PAGE_SIZE, addr != end);
 
+	/* __gup_device_huge_pmd(): the leaf re-check after the loop */
 	if (unlikely(orig != READ_ONCE(*entryp)))
 		goto undo;
 	if (!devmap)
 		folio_set_referenced(page_folio(w->pages[nr_start]));
-	return 1;
+	ret = 1;
+	goto out;
 undo:
 	undo_dev_pagemap(w, nr_start);
-	return 0;
+out:
+	/* put_dev_pagemap(pgmap) at the end of __gup_device_huge() */
+	gup_pgmap_leaf_end(w);
+	return ret;
 }
 
 long gup_fast_subpage(struct mm_struct *mm, unsigned long start, unsigned long nr_pages,

@@ -28,6 +28,21 @@ struct dev_pagemap {
 	unsigned long vmemmap_shift;	/* compound device pages: order of each folio */
 	unsigned long start_pfn, nr_pages;
 	void *owner;
+	/*
+	 * pgmap->ref is a percpu_ref: this is its percpu_count_ptr word, which
+	 * __ref_is_percpu() loads on every get and put (mode bits low; 0 while
+	 * the ref is in percpu mode). The per-CPU counter itself is the
+	 * model's thread-local dev_pagemap_percpu_ref (src/devmap/devmap.h).
+	 */
+	_Atomic unsigned long ref_percpu_count_ptr;
+	/*
+	 * Model only: no vmemmap tail-page reuse for a compound pgmap, as when
+	 * the kernel cannot optimize (an altmap puts the memmap in the device,
+	 * vmemmap_can_optimize() false). Default false: the kernel's default
+	 * for compound device-dax since v5.17.
+	 */
+	bool vmemmap_no_dedup;
+	size_t vmemmap_dedup_bytes;	/* model: distinct memmap bytes of a deduplicated range */
 };
 
 static __always_inline bool is_device_private_page(const struct page *page)

@@ -20,7 +20,7 @@
  *   RB_BROKEN_ONEBASED_RACY       count read and decrement in two steps (1 or 2)
  *   RB_BROKEN_ZEROBASED_FREE_AT_1 a leftover 1-based idle test (1, 2)
  *
- * Usage: stress_devmap --variant onebased|zerobased [--expect-violation]
+ * Usage: stress_devmap --variant onebased|mixed|zerobased [--expect-violation]
  * Duration: REFBENCH_STRESS_SECONDS (default 5).
  */
 #include <pthread.h>
@@ -41,6 +41,7 @@
 /* A broken build links only the variant it breaks. */
 #ifndef RB_DEVMAP_ALL_VARIANTS
 extern const struct devmap_variant devmap_onebased __attribute__((weak));
+extern const struct devmap_variant devmap_mixed __attribute__((weak));
 extern const struct devmap_variant devmap_zerobased __attribute__((weak));
 #endif
 
@@ -73,15 +74,20 @@ static __attribute__((format(printf, 1, 2))) void violation(const char *fmt, ...
 		atomic_store(&stop, true);
 }
 
+static int idle_of(struct page *page)
+{
+	return devmap_idle_count(var, page->pgmap->type);
+}
+
 static void test_page_free(struct page *page)
 {
 	unsigned long pfn = page_to_pfn(page);
 
 	if (atomic_load(&holders[pfn]) != 0)
 		violation("page_free on pfn %lu while %d references are held", pfn, atomic_load(&holders[pfn]));
-	else if (page_ref_count(page) != var->idle_count)
+	else if (page_ref_count(page) != idle_of(page))
 		violation("page_free on pfn %lu at refcount %d (idle is %d)", pfn, page_ref_count(page),
-			  var->idle_count);
+			  idle_of(page));
 	if (atomic_exchange(&state[pfn], PAGE_FREE) != PAGE_ALLOCATED)
 		violation("page_free on pfn %lu, which was already free", pfn);
 	atomic_fetch_add_explicit(&frees, 1, mo_full);
@@ -115,7 +121,7 @@ static void *thread_fn(void *arg)
 				atomic_fetch_add_explicit(&alloc_failures, 1, mo_relaxed);
 				break;
 			}
-			if (page_ref_count(page) != var->idle_count ||
+			if (page_ref_count(page) != idle_of(page) ||
 			    atomic_exchange(&state[page_to_pfn(page)], PAGE_ALLOCATED) != PAGE_FREE) {
 				violation("allocated pfn %lu at refcount %d, not free and idle",
 					  page_to_pfn(page), page_ref_count(page));
@@ -176,6 +182,8 @@ int main(int argc, char **argv)
 			i++;
 			if (!strcmp(argv[i], "onebased"))
 				var = &devmap_onebased;
+			else if (!strcmp(argv[i], "mixed"))
+				var = &devmap_mixed;
 			else if (!strcmp(argv[i], "zerobased"))
 				var = &devmap_zerobased;
 			if (!var) {
@@ -190,7 +198,7 @@ int main(int argc, char **argv)
 		}
 	}
 	if (!var) {
-		fprintf(stderr, "usage: stress_devmap --variant onebased|zerobased [--expect-violation]\n");
+		fprintf(stderr, "usage: stress_devmap --variant onebased|mixed|zerobased [--expect-violation]\n");
 		return 2;
 	}
 	if (!(seconds > 0) || seconds > 3600) {
@@ -201,11 +209,11 @@ int main(int argc, char **argv)
 	state = calloc(nr, sizeof(*state));
 	holders = calloc(nr, sizeof(*holders));
 	BUG_ON(devmap_driver_init(&drivers[0], MEMORY_DEVICE_PRIVATE, 0, POOL_PAGES, &test_ops,
-				  var->idle_count));
+				  devmap_idle_count(var, MEMORY_DEVICE_PRIVATE)));
 	BUG_ON(devmap_driver_init(&drivers[1], MEMORY_DEVICE_FS_DAX, POOL_PAGES, POOL_PAGES, &test_ops,
-				  var->idle_count));
-	var->managed_get();
-	var->managed_get();
+				  devmap_idle_count(var, MEMORY_DEVICE_FS_DAX)));
+	var->managed_get(MEMORY_DEVICE_PRIVATE);
+	var->managed_get(MEMORY_DEVICE_FS_DAX);
 	for (int i = 0; i < NR_SLOTS; i++)
 		spin_lock_init(&slots[i].lock);
 
@@ -235,10 +243,10 @@ int main(int argc, char **argv)
 	for (pfn = 0; pfn < nr; pfn++) {
 		struct page *page = pfn_to_page(pfn);
 
-		if (atomic_load(&state[pfn]) != PAGE_FREE || page_ref_count(page) != var->idle_count) {
+		if (atomic_load(&state[pfn]) != PAGE_FREE || page_ref_count(page) != idle_of(page)) {
 			violation("end: pfn %lu is %s at refcount %d (idle %d): an idle page never freed",
 				  pfn, atomic_load(&state[pfn]) == PAGE_FREE ? "free" : "allocated",
-				  page_ref_count(page), var->idle_count);
+				  page_ref_count(page), idle_of(page));
 			break;
 		}
 	}
@@ -247,8 +255,8 @@ int main(int argc, char **argv)
 	if (drivers[0].nr_free + drivers[1].nr_free != nr)
 		violation("end: %lu pages on the free lists, want %lu",
 			  drivers[0].nr_free + drivers[1].nr_free, nr);
-	var->managed_put();
-	var->managed_put();
+	var->managed_put(MEMORY_DEVICE_PRIVATE);
+	var->managed_put(MEMORY_DEVICE_FS_DAX);
 	printf("stress_devmap/%s: %ld allocations, %ld frees, %ld puts, %ld violations\n", var->name,
 	       (long)allocs, (long)frees, (long)puts_total, (long)violations);
 	if (!(expect_violation && violations) && allocs < 100) {

@@ -38,7 +38,8 @@ static void one_variant(const struct devmap_variant *v)
 	CHECK_EQ(devmap_driver_init(&priv, MEMORY_DEVICE_PRIVATE, NORMAL - 8, DEV, &count_ops,
 				    v->idle_count), -EINVAL);
 	CHECK_EQ(devmap_driver_init(&priv, MEMORY_DEVICE_PRIVATE, NORMAL, DEV, &count_ops, v->idle_count), 0);
-	CHECK_EQ(devmap_driver_init(&dax, MEMORY_DEVICE_FS_DAX, NORMAL + DEV, DEV, &count_ops, v->idle_count), 0);
+	CHECK_EQ(devmap_driver_init(&dax, MEMORY_DEVICE_FS_DAX, NORMAL + DEV, DEV, &count_ops,
+				    v->idle_count_fsdax), 0);
 	CHECK(pgmap_xa_load(NORMAL) == &priv.pgmap);
 	CHECK(pgmap_xa_load(NORMAL + DEV - 1) == &priv.pgmap);
 	CHECK(pgmap_xa_load(NORMAL + DEV) == &dax.pgmap);
@@ -48,8 +49,10 @@ static void one_variant(const struct devmap_variant *v)
 	for (int key = 0; key < 2; key++) {
 		unsigned long free_before = zone_free_pages(&zone);
 
-		if (key)
-			v->managed_get();
+		if (key) {
+			v->managed_get(MEMORY_DEVICE_PRIVATE);
+			v->managed_get(MEMORY_DEVICE_FS_DAX);
+		}
 		page = &folio_alloc(&zone, 0)->page;
 		get_page(page);
 		v->put_page(page);
@@ -62,13 +65,16 @@ static void one_variant(const struct devmap_variant *v)
 	for (int t = 0; t < 2; t++) {
 		struct devmap_driver *drv = t ? &dax : &priv;
 		unsigned long nr_free = drv->nr_free;
+		int idle = devmap_idle_count(v, drv->pgmap.type);
+		long pgmap_refs = dev_pagemap_percpu_ref;
 
 		callbacks = 0;
 		page = devmap_driver_alloc(drv);
 		CHECK(page != NULL);
-		CHECK_EQ(page_ref_count(page), v->idle_count);
+		CHECK_EQ(page_ref_count(page), idle);
 		v->alloc_init(page);
-		CHECK_EQ(page_ref_count(page), v->idle_count + 1);
+		CHECK_EQ(page_ref_count(page), idle + 1);
+		CHECK(!PageLocked(page));
 		for (i = 0; i < 3; i++)
 			get_page(page);
 		for (i = 0; i < 3; i++)
@@ -77,8 +83,10 @@ static void one_variant(const struct devmap_variant *v)
 		v->put_page(page);
 		CHECK_EQ(callbacks, 1);
 		CHECK(last_freed == page);
-		CHECK_EQ(page_ref_count(page), v->idle_count);
+		CHECK_EQ(page_ref_count(page), idle);
 		CHECK_EQ(drv->nr_free, nr_free);
+		/* A pgmap reference taken at allocation is dropped at the free, and only then. */
+		CHECK_EQ(dev_pagemap_percpu_ref, pgmap_refs);
 	}
 
 	/* The benchmark loops keep a busy page busy and recycle idle ones. */
@@ -86,7 +94,7 @@ static void one_variant(const struct devmap_variant *v)
 	page = devmap_driver_alloc(&priv);
 	v->alloc_init(page);
 	v->get_put_loop(page, 1, 1, 1000);
-	CHECK_EQ(page_ref_count(page), v->idle_count + 1);
+	CHECK_EQ(page_ref_count(page), devmap_idle_count(v, MEMORY_DEVICE_PRIVATE) + 1);
 	CHECK_EQ(callbacks, 0);
 	v->put_page(page);
 	CHECK_EQ(callbacks, 1);
@@ -94,7 +102,8 @@ static void one_variant(const struct devmap_variant *v)
 	CHECK_EQ(callbacks, 501);
 	CHECK_EQ(dax.nr_free, DEV);
 
-	v->managed_put();
+	v->managed_put(MEMORY_DEVICE_PRIVATE);
+	v->managed_put(MEMORY_DEVICE_FS_DAX);
 	devmap_driver_destroy(&priv);
 	devmap_driver_destroy(&dax);
 	CHECK(pgmap_xa_load(NORMAL) == NULL);
@@ -103,7 +112,58 @@ static void one_variant(const struct devmap_variant *v)
 }
 
 RB_TEST(onebased) { one_variant(&devmap_onebased); }
+RB_TEST(mixed) { one_variant(&devmap_mixed); }
 RB_TEST(zerobased) { one_variant(&devmap_zerobased); }
+
+/*
+ * Each era's static key: onebased turns it on for PRIVATE and FS_DAX pgmaps,
+ * mixed (v5.18-v6.14) for FS_DAX only, zerobased (v6.15+) has none. A PRIVATE
+ * page under mixed is 0-based with the key off; an FS_DAX page under mixed is
+ * 1-based and needs the key.
+ */
+RB_TEST(era_keys)
+{
+	struct devmap_driver priv, dax;
+	struct page *page;
+
+	CHECK_EQ(memmap_init(2 * DEV), 0);
+	CHECK_EQ(devmap_driver_init(&priv, MEMORY_DEVICE_PRIVATE, 0, DEV, &count_ops, 0), 0);
+	CHECK_EQ(devmap_driver_init(&dax, MEMORY_DEVICE_FS_DAX, DEV, DEV, &count_ops, 1), 0);
+	devmap_onebased.managed_get(MEMORY_DEVICE_PRIVATE);
+	CHECK(atomic_load(&devmap_managed_key));
+	devmap_onebased.managed_put(MEMORY_DEVICE_PRIVATE);
+	CHECK(!atomic_load(&devmap_managed_key));
+	devmap_onebased.managed_get(MEMORY_DEVICE_GENERIC);
+	CHECK(!atomic_load(&devmap_managed_key));
+
+	/* mixed, no FS_DAX pgmap: the PRIVATE page is freed at 0 without the key. */
+	devmap_mixed.managed_get(MEMORY_DEVICE_PRIVATE);
+	callbacks = 0;
+	page = devmap_driver_alloc(&priv);
+	devmap_mixed.alloc_init(page);
+	devmap_mixed.put_page(page);
+	CHECK_EQ(callbacks, 1);
+	CHECK_EQ(page_ref_count(page), 0);
+	CHECK_EQ(dev_pagemap_percpu_ref, 0);
+	/* mixed, FS_DAX page, key off: 2 -> 1 goes unseen (no free at 1) ... */
+	callbacks = 0;
+	page = devmap_driver_alloc(&dax);
+	devmap_mixed.alloc_init(page);
+	devmap_mixed.put_page(page);
+	CHECK_EQ(callbacks, 0);
+	CHECK_EQ(page_ref_count(page), 1);
+	/* ... with an FS_DAX pgmap the key is on and 2 -> 1 frees. */
+	devmap_mixed.managed_get(MEMORY_DEVICE_FS_DAX);
+	get_page(page);
+	devmap_mixed.put_page(page);
+	CHECK_EQ(callbacks, 1);
+	CHECK_EQ(page_ref_count(page), 1);
+	devmap_mixed.managed_put(MEMORY_DEVICE_FS_DAX);
+	devmap_mixed.managed_put(MEMORY_DEVICE_PRIVATE);
+	devmap_driver_destroy(&priv);
+	devmap_driver_destroy(&dax);
+	memmap_destroy();
+}
 
 /* 1-based with the key off: a device page's idle transition goes unseen. */
 RB_TEST(onebased_needs_key)
@@ -123,4 +183,5 @@ RB_TEST(onebased_needs_key)
 	memmap_destroy();
 }
 
-RB_TEST_MAIN(RBT_CASE(onebased) RBT_CASE(zerobased) RBT_CASE(onebased_needs_key))
+RB_TEST_MAIN(RBT_CASE(onebased) RBT_CASE(mixed) RBT_CASE(zerobased) RBT_CASE(era_keys)
+	     RBT_CASE(onebased_needs_key))

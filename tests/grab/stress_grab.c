@@ -5,13 +5,25 @@
  * holding every leaf kind (THP PMD leaves, device PMD leaves non-compound and
  * compound, PTEs of small folios, a PUD leaf), and release with
  * unpin_user_page() or unpin_user_pages() (or grouped puts for FOLL_GET),
- * while a remapper thread unmaps PMD leaves and maps spare folios in their
- * place, with the unmap side of the store-buffering pattern gup-fast's
- * re-check pairs with (migration / dax_layout_busy_page()):
+ * while writers change every kind of entry a re-check guards, each with the
+ * unmap side of the store-buffering pattern gup-fast's re-checks pair with
+ * (migration, dax_layout_busy_page(), khugepaged's collapse):
  *
- *	old = pmdp_huge_get_and_clear(pmdp); smp_mb();
- *	if (folio busy: refcount or pincount above base) set_pmd_at(old);	// back off
- *	else set_pmd_at(spare); old folio becomes a spare
+ *	old = clear the entry; smp_mb();
+ *	if (what it mapped is busy: refcount or pincount above base) restore old;	// back off
+ *	else install the new entry; what old mapped becomes a spare
+ *
+ * The writers (one lock serialises them; readers are lockless):
+ *  - PMD leaves (THP, device non-compound and compound) replaced by spare
+ *    folios: guarded by the leaf re-check of both variants;
+ *  - PTEs of small folios replaced by spare small folios: guarded by
+ *    gup_pte_range()'s PTE re-check;
+ *  - PTE tables collapsed into a THP leaf (pmdp_collapse_flush(), then the
+ *    refcount check of __collapse_huge_page_isolate()) and split back into
+ *    the same table: guarded by gup_pte_range()'s PMD re-check (collapse)
+ *    and the leaf re-check (split).
+ * They run from a writer thread at random, and synchronously from inside the
+ * race window (below), on exactly the entry the walker has just read.
  *
  * Invariants (each one fails if the algorithm is broken):
  *  1. While a walker holds what gup returned, each page is still what its
@@ -26,10 +38,12 @@
  * Every folio carries 2^28 test-held references, so a broken variant's
  * imbalance shows at the next check instead of freeing a folio mid-run.
  *
- * The walk calls gup_test_race_window() between reading a leaf and grabbing
- * it (RB_GUP_TEST_HOOKS): it yields on every fourth call in the correct
- * builds and on every call in the broken ones, which widens the window for
- * both the same way.
+ * The walk calls gup_test_race_window() between reading an entry and grabbing
+ * what it maps (RB_GUP_TEST_HOOKS). On every WINDOW_WRITE-th call it
+ * invalidates that very entry from the walker's own thread (the PMD leaf is
+ * remapped; a PTE is replaced or its table collapsed), so a missing re-check
+ * returns a page its address no longer maps in every run, not by chance;
+ * otherwise it yields on every fourth call (every call in the broken builds).
  *
  * Usage: stress_grab --variant subpage|grouped [--expect-violation]
  * Duration: REFBENCH_STRESS_SECONDS (default 5).
@@ -54,6 +68,8 @@
 #define DEV_SLOTS	8	/* 16..23 non-compound, 24..31 compound */
 #define DEV_SPARES	4
 #define PTE_SLOTS	4	/* 32..35: small folios */
+#define SMALL_SPARES	512	/* spare small folios for PTE replacement */
+#define WINDOW_WRITE	8	/* every 8th race window invalidates its entry */
 #define NR_SLOTS	(THP_SLOTS + 2 * DEV_SLOTS + PTE_SLOTS)
 #define MAX_CALL	1536
 
@@ -68,6 +84,8 @@ static struct dev_pagemap pgmap_flat, pgmap_comp;
 static _Atomic bool stop;
 static _Atomic long violations;
 static _Atomic long calls, pages_grabbed, remaps, backoffs;
+static _Atomic long pte_replaces, collapses, splits, window_writes;
+static pthread_mutex_t writer_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_barrier_t round_barrier;
 static bool round_stop;		/* written by walker 0 between the two barriers */
 static _Atomic int window_tick;
@@ -76,18 +94,32 @@ static _Atomic int window_tick;
 static struct page **check_pages;
 static unsigned long nr_check;
 
-/* Spare pools of the remapper (only it touches them). */
-static unsigned long thp_spare[THP_SPARES], flat_spare[DEV_SPARES], comp_spare[DEV_SPARES];
+/* Spare pools of the writers (under writer_lock). THP spares are a stack: collapses take from it. */
+static unsigned long thp_spare[THP_SPARES], nr_thp_spare, flat_spare[DEV_SPARES], comp_spare[DEV_SPARES];
+static unsigned long small_spare[SMALL_SPARES];
+/* PTE slots: the table each one's PMD points at when not collapsed. */
+static pte_t *pte_slot_table[PTE_SLOTS];
 
-void (*gup_test_race_window)(void);
+static void writer_invalidate(enum gup_window where, unsigned long addr, unsigned int r);
 
-static void race_window(void)
+void (*gup_test_race_window)(enum gup_window where, unsigned long addr, _Atomic unsigned long *entryp,
+			     pmd_t *pmdp);
+
+static void race_window(enum gup_window where, unsigned long addr, _Atomic unsigned long *entryp, pmd_t *pmdp)
 {
+	int tick = atomic_fetch_add_explicit(&window_tick, 1, mo_relaxed);
+
+	(void)entryp; (void)pmdp;
+	if (tick % WINDOW_WRITE == 0 && addr < GRAB_BASE + PUD_SIZE) {
+		/* Invalidate the entry just read, before the walker grabs what it mapped. */
+		writer_invalidate(where, addr, (unsigned int)tick / WINDOW_WRITE);
+		atomic_fetch_add_explicit(&window_writes, 1, mo_relaxed);
+		return;
+	}
 #if defined(RB_BROKEN_NO_PMD_RECHECK)
-	(void)window_tick;
 	sched_yield();
 #else
-	if ((atomic_fetch_add_explicit(&window_tick, 1, mo_relaxed) & 3) == 0)
+	if ((tick & 3) == 0)
 		sched_yield();
 #endif
 }
@@ -103,8 +135,8 @@ static __attribute__((format(printf, 1, 2))) void violation(const char *fmt, ...
 		fputc('\n', stderr);
 		va_end(ap);
 	}
-	if (expect_violation)
-		atomic_store(&stop, true);
+	/* A correct build fails on the first one: stop early either way. */
+	atomic_store(&stop, true);
 }
 
 static unsigned long slot_addr(unsigned long slot) { return GRAB_BASE + slot * PMD_SIZE; }
@@ -163,7 +195,7 @@ static void *walker_fn(void *arg)
 		unsigned int r = rnd(&seed);
 		unsigned long start, len = lens[r % ARRAY_SIZE(lens)];
 		unsigned int flags = (r >> 4) & 1 ? FOLL_PIN : FOLL_GET;
-		enum gup_pgmap_lookup lookup = (r >> 5) % 3;
+		enum gup_pgmap_lookup lookup = (r >> 5) % GUP_PGMAP_NR_MODES;
 		bool stopping;
 		long n;
 
@@ -216,18 +248,143 @@ static void *walker_fn(void *arg)
 	return NULL;
 }
 
-/* Busy: any reference or pin above base on what @pmd maps. */
+/* Busy: any reference or pin above base on @page (a head or a small folio). */
+static bool folio_busy(struct page *page)
+{
+	if (PageHead(page))
+		return page_ref_count(page) != base_count(page) ||
+		       atomic_read(&((struct folio *)page)->_pincount) != 0;
+	return page_ref_count(page) != base_count(page);
+}
+
+/* Busy: any reference or pin above base on what the leaf @pmd maps. */
 static bool leaf_busy(pmdval_t pmd)
 {
 	struct page *page = pmd_page(pmd);
 
 	if (PageHead(page))
-		return page_ref_count(page) != base_count(page) ||
-		       atomic_read(&((struct folio *)page)->_pincount) != 0;
+		return folio_busy(page);
 	for (int i = 0; i < HPAGE_PMD_NR; i++)
-		if (page_ref_count(page + i) != base_count(page + i))
+		if (folio_busy(page + i))
 			return true;
 	return false;
+}
+
+/* Busy: any small folio the PTE table @table maps. */
+static bool table_busy(pte_t *table)
+{
+	for (int i = 0; i < PTRS_PER_PTE; i++) {
+		pteval_t pte = ptep_get(table + i);
+
+		if (pte_present(pte) && folio_busy(pte_page(pte)))
+			return true;
+	}
+	return false;
+}
+
+/* A PMD leaf slot (THP or device): replace the leaf by a spare folio. Under writer_lock. */
+static void remap_leaf(unsigned long slot, unsigned int r)
+{
+	pmd_t *pmdp = mm_pmd_slot(mm, slot_addr(slot));
+	bool devmap = slot >= THP_SLOTS;
+	unsigned long *spare;
+	unsigned int k;
+	pmdval_t old, new;
+
+	if (slot < THP_SLOTS) {
+		spare = thp_spare;
+		k = r % nr_thp_spare;
+	} else if (slot < THP_SLOTS + DEV_SLOTS) {
+		spare = flat_spare;
+		k = r % DEV_SPARES;
+	} else {
+		spare = comp_spare;
+		k = r % DEV_SPARES;
+	}
+	old = pmdp_huge_get_and_clear(mm, slot_addr(slot), pmdp);
+	/* Pairs with gup-fast's smp_mb__after_atomic() before its re-check. */
+	smp_mb();
+	if (leaf_busy(old)) {
+		set_pmd_at(mm, slot_addr(slot), pmdp, old);
+		atomic_fetch_add_explicit(&backoffs, 1, mo_relaxed);
+		return;
+	}
+	new = pfn_pmd(spare[k], PAGE_SHARED | _PAGE_DIRTY | (devmap ? _PAGE_DEVMAP : 0));
+	spare[k] = pmd_pfn(old);
+	set_pmd_at(mm, slot_addr(slot), pmdp, new);
+	atomic_fetch_add_explicit(&remaps, 1, mo_relaxed);
+}
+
+/* A PTE of a small folio: replace it by a spare small folio (guards: the PTE re-check). */
+static void replace_pte(unsigned long addr, unsigned int r)
+{
+	pmd_t *pmdp = mm_pmd_slot(mm, addr);
+	pmdval_t pmd = pmdp_get(pmdp);
+	pte_t *ptep;
+	pteval_t old;
+	unsigned int k = r % SMALL_SPARES;
+
+	if (!pmd_present(pmd) || pmd_leaf(pmd))
+		return;		/* collapsed: no PTE to replace */
+	ptep = pte_offset_map(pmd, addr);
+	old = ptep_get_and_clear(mm, addr, ptep);
+	smp_mb();
+	if (folio_busy(pte_page(old))) {
+		set_pte_at(mm, addr, ptep, old);
+		atomic_fetch_add_explicit(&backoffs, 1, mo_relaxed);
+		return;
+	}
+	set_pte_at(mm, addr, ptep, pfn_pte(small_spare[k], PAGE_SHARED | _PAGE_DIRTY));
+	small_spare[k] = pte_pfn(old);
+	atomic_fetch_add_explicit(&pte_replaces, 1, mo_relaxed);
+}
+
+/*
+ * A PTE slot: collapse its table into a THP leaf (khugepaged:
+ * pmdp_collapse_flush(), then __collapse_huge_page_isolate() backs off if a
+ * page is pinned or referenced: guards the PMD re-check of gup_pte_range()),
+ * or split a collapsed slot back into its table (guards the leaf re-check).
+ */
+static void collapse_or_split(unsigned long slot)
+{
+	unsigned long i = slot - (THP_SLOTS + 2 * DEV_SLOTS);
+	pmd_t *pmdp = mm_pmd_slot(mm, slot_addr(slot));
+	pmdval_t old = pmdp_huge_get_and_clear(mm, slot_addr(slot), pmdp);
+
+	smp_mb();
+	if (!pmd_leaf(old)) {
+		if (!nr_thp_spare || table_busy(pte_slot_table[i])) {
+			set_pmd_at(mm, slot_addr(slot), pmdp, old);
+			atomic_fetch_add_explicit(&backoffs, 1, mo_relaxed);
+			return;
+		}
+		set_pmd_at(mm, slot_addr(slot), pmdp, pfn_pmd(thp_spare[--nr_thp_spare], PAGE_SHARED | _PAGE_DIRTY));
+		atomic_fetch_add_explicit(&collapses, 1, mo_relaxed);
+	} else {
+		if (leaf_busy(old)) {
+			set_pmd_at(mm, slot_addr(slot), pmdp, old);
+			atomic_fetch_add_explicit(&backoffs, 1, mo_relaxed);
+			return;
+		}
+		thp_spare[nr_thp_spare++] = pmd_pfn(old);
+		pmd_populate(mm, pmdp, pte_slot_table[i]);
+		atomic_fetch_add_explicit(&splits, 1, mo_relaxed);
+	}
+}
+
+/* Invalidate what the walker (or the writer thread) points at @addr. */
+static void writer_invalidate(enum gup_window where, unsigned long addr, unsigned int r)
+{
+	unsigned long slot = (addr - GRAB_BASE) >> PMD_SHIFT;
+
+	pthread_mutex_lock(&writer_lock);
+	if (slot < THP_SLOTS + 2 * DEV_SLOTS)
+		remap_leaf(slot, r);
+	else if (where == GUP_WINDOW_PTE && (r & 1))
+		replace_pte(addr, r >> 1);
+	else
+		collapse_or_split(slot);
+	pthread_mutex_unlock(&writer_lock);
 }
 
 static void *remapper_fn(void *arg)
@@ -237,35 +394,11 @@ static void *remapper_fn(void *arg)
 	(void)arg;
 	while (!atomic_load_explicit(&stop, mo_relaxed)) {
 		unsigned int r = rnd(&seed);
-		unsigned long slot = r % (THP_SLOTS + 2 * DEV_SLOTS);
-		unsigned long *spare;
-		unsigned int k;
-		pmd_t *pmdp = mm_pmd_slot(mm, slot_addr(slot));
-		pmdval_t old, new;
-		bool devmap = slot >= THP_SLOTS;
+		unsigned long slot = r % NR_SLOTS;
+		unsigned long addr = slot_addr(slot) + ((unsigned long)((r >> 8) % PTRS_PER_PTE) << PAGE_SHIFT);
 
-		if (slot < THP_SLOTS) {
-			spare = thp_spare;
-			k = (r >> 8) % THP_SPARES;
-		} else if (slot < THP_SLOTS + DEV_SLOTS) {
-			spare = flat_spare;
-			k = (r >> 8) % DEV_SPARES;
-		} else {
-			spare = comp_spare;
-			k = (r >> 8) % DEV_SPARES;
-		}
-		old = pmdp_huge_get_and_clear(mm, slot_addr(slot), pmdp);
-		/* Pairs with gup-fast's smp_mb__after_atomic() before its re-check. */
-		smp_mb();
-		if (leaf_busy(old)) {
-			set_pmd_at(mm, slot_addr(slot), pmdp, old);
-			atomic_fetch_add_explicit(&backoffs, 1, mo_relaxed);
-		} else {
-			new = pfn_pmd(spare[k], PAGE_SHARED | _PAGE_DIRTY | (devmap ? _PAGE_DEVMAP : 0));
-			spare[k] = pmd_pfn(old);
-			set_pmd_at(mm, slot_addr(slot), pmdp, new);
-			atomic_fetch_add_explicit(&remaps, 1, mo_relaxed);
-		}
+		writer_invalidate(slot < THP_SLOTS + 2 * DEV_SLOTS ? GUP_WINDOW_LEAF : GUP_WINDOW_PTE, addr,
+				  r >> 17);
 		if ((r >> 16) % 4 == 0)
 			sched_yield();
 	}
@@ -314,9 +447,16 @@ static void setup(void)
 		if (slot < THP_SLOTS)
 			grab_map_leaf(mm, slot_addr(slot), folio_pfn(folio), HPAGE_PMD_ORDER, false);
 		else
-			thp_spare[slot - THP_SLOTS] = folio_pfn(folio);
+			thp_spare[nr_thp_spare++] = folio_pfn(folio);
 	}
 	/* Small folios: split_page() of order-9 blocks, so neighbours are physically adjacent. */
+	small = __alloc_pages(&zone_thp, HPAGE_PMD_ORDER, false);
+	BUG_ON(!small);
+	for (i = 0; i < SMALL_SPARES; i++) {
+		set_page_count(small + i, 1);
+		hold_base(small + i);
+		small_spare[i] = page_to_pfn(small + i);
+	}
 	for (slot = 0; slot < PTE_SLOTS; slot++) {
 		small = __alloc_pages(&zone_thp, HPAGE_PMD_ORDER, false);
 		BUG_ON(!small);
@@ -326,6 +466,7 @@ static void setup(void)
 			grab_map_leaf(mm, slot_addr(THP_SLOTS + 2 * DEV_SLOTS + slot) + i * PAGE_SIZE,
 				      page_to_pfn(small + i), 0, false);
 		}
+		pte_slot_table[slot] = mm_pte_table(mm, mm_pmd_slot(mm, slot_addr(THP_SLOTS + 2 * DEV_SLOTS + slot)));
 	}
 	/* Device memory: one non-compound pgmap, one compound (vmemmap_shift 9). */
 	pgmap_flat = (struct dev_pagemap){ .type = MEMORY_DEVICE_FS_DAX, .start_pfn = dev_pfn,
@@ -421,10 +562,14 @@ int main(int argc, char **argv)
 	/* After quiescence: everything back at base. */
 	check_quiescent("end");
 	check_tails();
-	printf("stress_grab: %ld calls, %ld pages, %ld remaps, %ld back-offs, %ld violations\n",
-	       atomic_load(&calls), atomic_load(&pages_grabbed), atomic_load(&remaps),
-	       atomic_load(&backoffs), atomic_load(&violations));
-	if (!(expect_violation && violations) && (remaps == 0 || backoffs == 0 || calls < 100)) {
+	printf("stress_grab: %ld calls, %ld pages, %ld remaps, %ld PTE replacements, %ld collapses, %ld splits, "
+	       "%ld back-offs (%ld writes from race windows), %ld violations\n",
+	       atomic_load(&calls), atomic_load(&pages_grabbed), atomic_load(&remaps), atomic_load(&pte_replaces),
+	       atomic_load(&collapses), atomic_load(&splits), atomic_load(&backoffs), atomic_load(&window_writes),
+	       atomic_load(&violations));
+	if (!(expect_violation && violations) &&
+	    (remaps == 0 || backoffs == 0 || pte_replaces == 0 || collapses == 0 || splits == 0 ||
+	     window_writes == 0 || calls < 100)) {
 		fprintf(stderr, "stress_grab: the run did not exercise the race (too short?)\n");
 		return 1;
 	}

@@ -86,7 +86,10 @@ static void one_space(enum grab_mem mem, unsigned int order, unsigned long nr_pa
 	pages = calloc(nr_pages, sizeof(*pages));
 	for (size_t v = 0; v < ARRAY_SIZE(variants); v++) {
 		for (int pin = 0; pin < 2; pin++) {
-			for (int lookup = GUP_PGMAP_NONE; lookup <= GUP_PGMAP_XA; lookup++) {
+			/* The lookup mode only matters for device memory; every mode on the small spaces. */
+			int nr_modes = mem == GRAB_MEM_NORMAL ? 1 : nr_pages > 4096 ? 2 : GUP_PGMAP_NR_MODES;
+
+			for (int lookup = 0; lookup < nr_modes; lookup++) {
 				unsigned int flags = pin ? FOLL_PIN : FOLL_GET;
 				unsigned long off = 3, n = nr_pages - 5;
 				long got;
@@ -104,7 +107,7 @@ static void one_space(enum grab_mem mem, unsigned int order, unsigned long nr_pa
 				}
 				CHECK_EQ(check_counts(pages, got, flags), 0);
 				CHECK_EQ(dev_pagemap_percpu_ref, 0);
-				if (pin && lookup == GUP_PGMAP_NONE)
+				if (pin && (lookup + v) % 2 == 0)
 					unpin_user_pages_per_page(pages, got);
 				else
 					grab_release(pages, got, flags);
@@ -179,6 +182,109 @@ RB_TEST(unpin_groups_by_folio)
 	grab_space_destroy(&gs);
 }
 
+/*
+ * get_dev_pagemap() is per leaf per call (__gup_device_huge(), gup_pte_range()
+ * start with pgmap = NULL and put it at their end): a gup call over N device
+ * leaves takes and drops N pgmap refs, one full lookup each; WALK (not the
+ * kernel) one; XA one per pfn; NONE none.
+ */
+static void pgmap_gets_case(enum grab_mem mem, unsigned int order, unsigned long nr_pages,
+			    unsigned long off, unsigned long n, unsigned long leaves)
+{
+	struct grab_space gs;
+	struct page **pages = calloc(nr_pages, sizeof(*pages));
+
+	CHECK_EQ(grab_space_create(&gs, mem, order, nr_pages), 0);
+	for (size_t v = 0; v < ARRAY_SIZE(variants); v++) {
+		for (int lookup = 0; lookup < GUP_PGMAP_NR_MODES; lookup++) {
+			/* Grouped looks a compound leaf up once; everything else per pfn. */
+			bool per_pfn = !(variants[v].fn == gup_fast_grouped && mem == GRAB_MEM_DEVICE_COMPOUND);
+			unsigned long want[] = { [GUP_PGMAP_NONE] = 0, [GUP_PGMAP_LEAF] = leaves,
+						 [GUP_PGMAP_XA] = per_pfn ? n : leaves, [GUP_PGMAP_WALK] = 1 };
+
+			for (int call = 0; call < 2; call++) {
+				unsigned long before = dev_pagemap_gets;
+				long got = variants[v].fn(gs.mm, gs.start + off * PAGE_SIZE, n, FOLL_GET, pages,
+							  (enum gup_pgmap_lookup)lookup);
+
+				CHECK_EQ(got, n);
+				if (dev_pagemap_gets - before != want[lookup])
+					fprintf(stderr, "%s lookup %d: %lu pgmap gets, want %lu\n", variants[v].name,
+						lookup, dev_pagemap_gets - before, want[lookup]);
+				CHECK_EQ(dev_pagemap_gets - before, want[lookup]);
+				CHECK_EQ(dev_pagemap_percpu_ref, 0);
+				grab_release(pages, got, FOLL_GET);
+			}
+		}
+	}
+	free(pages);
+	grab_space_destroy(&gs);
+}
+
+RB_TEST(pgmap_per_leaf_per_call)
+{
+	/* Parts of 4 PMD leaves; 3 PTE tables of device pages. */
+	pgmap_gets_case(GRAB_MEM_DEVICE_COMPOUND, HPAGE_PMD_ORDER, 4 * HPAGE_PMD_NR, 3,
+			4 * HPAGE_PMD_NR - 5, 4);
+	pgmap_gets_case(GRAB_MEM_DEVICE, HPAGE_PMD_ORDER, 4 * HPAGE_PMD_NR, 3, 4 * HPAGE_PMD_NR - 5, 4);
+	pgmap_gets_case(GRAB_MEM_DEVICE, 0, 3 * 512, 100, 3 * 512 - 200, 3);
+}
+
+/*
+ * Compound device pages reuse their tail struct pages (vmemmap dedup): per
+ * 2 MiB folio, memmap pages 0 and 1 are distinct, pages 2..7 alias page 1.
+ * Without dedup every struct page is its own memory.
+ */
+RB_TEST(vmemmap_tail_reuse)
+{
+	for (int dedup = 0; dedup < 2; dedup++) {
+		struct grab_space gs;
+		struct page *head;
+
+		CHECK_EQ(grab_space_create(&gs, dedup ? GRAB_MEM_DEVICE_COMPOUND : GRAB_MEM_DEVICE_COMPOUND_NODEDUP,
+					   HPAGE_PMD_ORDER, 4 * HPAGE_PMD_NR), 0);
+		CHECK_EQ(gs.pgmap.vmemmap_dedup_bytes, dedup ? 4 * 2 * PAGE_SIZE : 0);
+		head = pfn_to_page(HPAGE_PMD_NR);	/* folio 1 */
+		/* A write to tail 72 (memmap page 1) shows at tails 136, 200, ..., 456, not at 8. */
+		head[72].memcg_data = 0x5a5a;
+		for (int t = 136; t < HPAGE_PMD_NR; t += 64)
+			CHECK_EQ(head[t].memcg_data, dedup ? 0x5a5aUL : 0UL);
+		CHECK_EQ(head[8].memcg_data, 0UL);
+		CHECK_EQ(head[-HPAGE_PMD_NR + 72].memcg_data, 0UL);	/* folio 0 has its own */
+		head[72].memcg_data = 0;
+		/* Every tail still resolves to its own head. */
+		for (unsigned long pfn = 0; pfn < 4 * HPAGE_PMD_NR; pfn++)
+			if (compound_head(pfn_to_page(pfn)) != pfn_to_page(pfn & ~(HPAGE_PMD_NR - 1UL))) {
+				CHECK(compound_head(pfn_to_page(pfn)) == pfn_to_page(pfn & ~(HPAGE_PMD_NR - 1UL)));
+				break;
+			}
+		grab_space_destroy(&gs);
+	}
+}
+
+/*
+ * SetPageReferenced() is PF_HEAD: the per-pfn loop sets the head's bit, it
+ * never writes a (shared) tail struct page.
+ */
+RB_TEST(referenced_on_head)
+{
+	struct grab_space gs;
+	struct page *pages[HPAGE_PMD_NR];
+
+	CHECK_EQ(grab_space_create(&gs, GRAB_MEM_DEVICE_COMPOUND, HPAGE_PMD_ORDER, 2 * HPAGE_PMD_NR), 0);
+	for (size_t v = 0; v < ARRAY_SIZE(variants); v++) {
+		unsigned long tail_flags = READ_ONCE(pfn_to_page(HPAGE_PMD_NR + 100)->flags);
+
+		ClearPageReferenced(pfn_to_page(HPAGE_PMD_NR));
+		CHECK_EQ(variants[v].fn(gs.mm, gs.start + (HPAGE_PMD_NR + 64) * PAGE_SIZE, 100, FOLL_GET, pages,
+					GUP_PGMAP_LEAF), 100);
+		CHECK(PageReferenced(pfn_to_page(HPAGE_PMD_NR)));
+		CHECK_EQ(READ_ONCE(pfn_to_page(HPAGE_PMD_NR + 100)->flags), tail_flags);
+		grab_release(pages, 100, FOLL_GET);
+	}
+	grab_space_destroy(&gs);
+}
+
 RB_TEST(pgmap_lookup)
 {
 	struct grab_space gs;
@@ -194,4 +300,5 @@ RB_TEST(pgmap_lookup)
 
 RB_TEST_MAIN(RBT_CASE(pmd_thp) RBT_CASE(pmd_device) RBT_CASE(pmd_device_compound) RBT_CASE(pte_small)
 	     RBT_CASE(pte_device) RBT_CASE(pud_folio) RBT_CASE(pud_device_compound)
-	     RBT_CASE(hole_stops_walk) RBT_CASE(unpin_groups_by_folio) RBT_CASE(pgmap_lookup))
+	     RBT_CASE(hole_stops_walk) RBT_CASE(unpin_groups_by_folio) RBT_CASE(pgmap_per_leaf_per_call)
+	     RBT_CASE(vmemmap_tail_reuse) RBT_CASE(referenced_on_head) RBT_CASE(pgmap_lookup))
