@@ -24,6 +24,7 @@ PACKAGES=(
   gnuplot-nox       # plots (PNG via pngcairo, SVG)
   valgrind          # deterministic instruction-count mode (callgrind)
   chromium          # the report test loads the HTML report in headless Chromium
+  relacy-dev        # Relacy: C++11 relaxed-memory checker for the litmus programs (tests/litmus)
 )
 
 check_only=0
