@@ -26,6 +26,7 @@ PACKAGES=(
   chromium          # the report test loads the HTML report in headless Chromium
   clang             # the fuzz stage (scripts/fuzz): libFuzzer + ASan + UBSan builds
   libclang-rt-14-dev  # libFuzzer's runtime for Debian 12's clang 14 (not pulled in without recommends)
+  relacy-dev        # Relacy: C++11 relaxed-memory checker for the litmus programs (tests/litmus)
 )
 
 check_only=0

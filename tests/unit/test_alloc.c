@@ -115,6 +115,34 @@ RB_TEST(non_compound_high_order)
 	memmap_destroy();
 }
 
+/*
+ * A free block at the buddy pfn of a smaller order is not a buddy: merging
+ * with it would hand out pages still in use (page_is_buddy()'s order check).
+ */
+RB_TEST(no_merge_with_a_smaller_free_block)
+{
+	struct folio *a, *b, *c;
+
+	memmap_init(16);
+	zone_init(&zone, ZONE_NORMAL, 0, 16, 4);
+	a = folio_alloc(&zone, 2);		/* pfn 0-3 */
+	b = folio_alloc(&zone, 0);		/* pfn 4 */
+	c = folio_alloc(&zone, 0);		/* pfn 5 */
+	CHECK_EQ(folio_pfn(a), 0);
+	CHECK_EQ(folio_pfn(b), 4);
+	CHECK_EQ(folio_pfn(c), 5);
+	folio_put(b);				/* pfn 4 free at order 0; 5 is in use */
+	folio_put(a);				/* its order-2 buddy pfn 4 is free, but order 0 */
+	CHECK_EQ(blocks_of_order(2), 1);
+	CHECK_EQ(blocks_of_order(3), 1);	/* 8-15, never touched */
+	CHECK(folio_alloc(&zone, 4) == NULL);	/* pfn 5 is still allocated */
+	folio_put(c);
+	CHECK_EQ(blocks_of_order(4), 1);	/* now everything merges */
+	CHECK_EQ(zone_free_pages(&zone), 16);
+	zone_destroy(&zone);
+	memmap_destroy();
+}
+
 RB_TEST(free_with_mapping_is_a_bug)
 {
 	struct folio *f;
@@ -135,4 +163,5 @@ RB_TEST(free_with_mapping_is_a_bug)
 
 RB_TEST_MAIN(RBT_CASE(init_free_count_and_blocks) RBT_CASE(alloc_free_merges_back)
 	     RBT_CASE(freed_folio_is_reused) RBT_CASE(exhaustion_returns_null)
-	     RBT_CASE(non_compound_high_order) RBT_CASE(free_with_mapping_is_a_bug))
+	     RBT_CASE(non_compound_high_order) RBT_CASE(no_merge_with_a_smaller_free_block)
+	     RBT_CASE(free_with_mapping_is_a_bug))

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* atomic_t and bit operations: values, return conventions, atomicity. */
 #include <pthread.h>
+#include <sched.h>
 
 #include "kernel/mm.h"
 #include "rbtest.h"
@@ -117,6 +118,71 @@ RB_TEST(atomic_rmw_is_atomic_across_threads)
 	CHECK_EQ(atomic_load(&shared_bits), 0);
 }
 
+/*
+ * atomic_add_unless(v, 1, 0) against a freezer (page_ref_freeze: cmpxchg
+ * 1 -> 0; page_ref_unfreeze): a grab must never succeed on the frozen 0, even
+ * when the count changes between the grabber's read and its cmpxchg. The
+ * freezer holds the count at 0 for a while, checks that nobody raised it, and
+ * unfreezes with a cmpxchg 0 -> 1 that fails if a grab got in meanwhile. Both
+ * sides run a bounded number of rounds (no timing is asserted); a check of
+ * c == u made only once, before the cmpxchg loop, is caught here. The first
+ * violation ends the test (a count changed under a freeze cannot be repaired).
+ */
+#define FREEZE_ROUNDS	400000
+#define FREEZE_STUCK	(50L * 1000 * 1000)	/* failed freezes in a row: count lost */
+static atomic_t frozen_count;
+static _Atomic int grabber_done;
+
+static void *grabber(void *arg)
+{
+	(void)arg;
+	while (!atomic_load_explicit(&grabber_done, memory_order_relaxed)) {
+		if (atomic_add_unless(&frozen_count, 1, 0)) {
+			/* Hold the reference a moment, so a freezer can see it. */
+			for (int k = 0; k < 8; k++)
+				cpu_relax();
+			atomic_dec(&frozen_count);
+		}
+	}
+	return NULL;
+}
+
+RB_TEST(add_unless_never_passes_a_frozen_zero)
+{
+	pthread_t t;
+	long frozen = 0, violations = 0, fails = 0;
+
+	atomic_set(&frozen_count, 1);
+	atomic_store(&grabber_done, 0);
+	pthread_create(&t, NULL, grabber, NULL);
+	for (int r = 0; r < FREEZE_ROUNDS && !violations; r++) {
+		if (atomic_cmpxchg(&frozen_count, 1, 0) != 1) {
+			if (++fails > FREEZE_STUCK)
+				violations++;	/* the count never came back to 1 */
+			cpu_relax();
+			continue;
+		}
+		fails = 0;
+		frozen++;
+		for (int k = 0; k < 32; k++) {
+			if (atomic_read(&frozen_count) != 0) {
+				violations++;
+				break;
+			}
+			cpu_relax();
+		}
+		if (!violations && atomic_cmpxchg(&frozen_count, 0, 1) != 0)
+			violations++;
+	}
+	atomic_store(&grabber_done, 1);
+	pthread_join(t, NULL);
+	CHECK(frozen > 0);
+	CHECK_EQ(violations, 0);
+	if (!violations)
+		CHECK_EQ(atomic_read(&frozen_count), 1);
+}
+
 RB_TEST_MAIN(RBT_CASE(atomic_return_conventions) RBT_CASE(atomic_cmpxchg_semantics)
 	     RBT_CASE(atomic_add_unless_semantics) RBT_CASE(bitops)
-	     RBT_CASE(atomic_rmw_is_atomic_across_threads))
+	     RBT_CASE(atomic_rmw_is_atomic_across_threads)
+	     RBT_CASE(add_unless_never_passes_a_frozen_zero))

@@ -62,6 +62,41 @@ RB_TEST(put_to_zero_frees)
 	memmap_destroy();
 }
 
+/*
+ * The last references dropped in one folio_put_refs() free the folio (as
+ * unpin_user_pages() drops a batch): a put that subtracts but never frees
+ * leaks it. One reference short of zero must not free it.
+ */
+RB_TEST(put_refs_to_zero_frees)
+{
+	struct folio *f;
+	unsigned long before;
+
+	memmap_init(1024);
+	zone_init(&zone, ZONE_NORMAL, 0, 1024, 10);
+	before = zone_free_pages(&zone);
+	f = folio_alloc(&zone, 4);
+	folio_ref_add(f, 1023);				/* 1024: a pinned small folio's count */
+	folio_put_refs(f, 1023);
+	CHECK_EQ(folio_ref_count(f), 1);
+	CHECK_EQ(zone_free_pages(&zone), before - 16);	/* not freed at 1 */
+	folio_ref_add(f, 1023);
+	folio_put_refs(f, 1024);			/* the last 1024 in one go */
+	CHECK_EQ(zone_free_pages(&zone), before);
+	/* __free_pages() of a non-compound block likewise frees on the last put only. */
+	{
+		struct page *p = __alloc_pages(&zone, 2, false);
+
+		page_ref_inc(p);
+		__free_pages(p, 2);
+		CHECK_EQ(zone_free_pages(&zone), before - 4);
+		__free_pages(p, 2);
+		CHECK_EQ(zone_free_pages(&zone), before);
+	}
+	zone_destroy(&zone);
+	memmap_destroy();
+}
+
 RB_TEST(debug_vm_checks_are_live)
 {
 	struct folio *f;
@@ -83,4 +118,4 @@ RB_TEST(debug_vm_checks_are_live)
 }
 
 RB_TEST_MAIN(RBT_CASE(freeze_needs_the_exact_count) RBT_CASE(put_to_zero_frees)
-	     RBT_CASE(debug_vm_checks_are_live))
+	     RBT_CASE(put_refs_to_zero_frees) RBT_CASE(debug_vm_checks_are_live))

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The model page table: walks, entry encodings, locks. */
+#include <pthread.h>
+#include <sched.h>
+
 #include "kernel/mm.h"
 #include "rbtest.h"
 
@@ -80,4 +83,82 @@ RB_TEST(create_and_walk)
 	memmap_destroy();
 }
 
-RB_TEST_MAIN(RBT_CASE(entry_encodings) RBT_CASE(create_and_walk))
+/*
+ * pte_offset_map_lock() against a writer that collapses the PTE table into a
+ * PMD leaf under the table's lock, as the model's writers do. Each round: the
+ * writer holds the lock, lets the walker start (it reads the PMD, still the
+ * table, and waits for the lock), collapses, unlocks. The walker must not come
+ * back with the lock of a table the PMD no longer points at: the re-check of
+ * the PMD under the lock is what guarantees that, and a walker without it is
+ * caught here. A walker that reads the PMD only after the collapse gets NULL
+ * either way, so a round can miss but never fail wrongly; no timing is asserted.
+ */
+#define WALK_ROUNDS	2000
+static struct mm_struct *race_mm;
+static pmd_t *race_pmdp;
+static pte_t *race_table;
+static _Atomic int race_go, race_ready, race_finished;
+static _Atomic long race_stale, race_got_table;
+
+static void wait_for(_Atomic int *v, int round)
+{
+	while (atomic_load_explicit(v, memory_order_acquire) != round)
+		sched_yield();
+}
+
+static void *walker(void *arg)
+{
+	spinlock_t *ptl;
+
+	(void)arg;
+	for (int r = 1; r <= WALK_ROUNDS; r++) {
+		pte_t *ptep;
+
+		wait_for(&race_go, r);
+		atomic_store_explicit(&race_ready, r, memory_order_release);
+		ptep = pte_offset_map_lock(race_mm, race_pmdp, BASE + 5 * PAGE_SIZE, &ptl);
+		if (ptep) {
+			/* Under the lock the PMD cannot change: it must still be our table. */
+			if (pmd_leaf(pmdp_get(race_pmdp)) ||
+			    pmd_page_vaddr(pmdp_get(race_pmdp)) != race_table)
+				atomic_fetch_add_explicit(&race_stale, 1, memory_order_relaxed);
+			else
+				atomic_fetch_add_explicit(&race_got_table, 1, memory_order_relaxed);
+			pte_unmap_unlock(ptep, ptl);
+		}
+		atomic_store_explicit(&race_finished, r, memory_order_release);
+	}
+	return NULL;
+}
+
+RB_TEST(pte_offset_map_lock_rechecks_the_pmd)
+{
+	pthread_t t;
+	spinlock_t *ptl;
+
+	memmap_init(1024);
+	race_mm = mm_create(BASE, PUD_SIZE);
+	CHECK(race_mm != NULL);
+	race_pmdp = mm_pmd_slot(race_mm, BASE);
+	race_table = mm_pte_table(race_mm, race_pmdp);
+	ptl = pte_lockptr(race_mm, race_pmdp);
+	pthread_create(&t, NULL, walker, NULL);
+	for (int r = 1; r <= WALK_ROUNDS; r++) {
+		spin_lock(ptl);
+		pmd_populate(race_mm, race_pmdp, race_table);		/* split back */
+		atomic_store_explicit(&race_go, r, memory_order_release);
+		wait_for(&race_ready, r);
+		for (int k = 0; k < 3; k++)	/* let the walker read the PMD and wait */
+			sched_yield();
+		set_pmd_at(race_mm, BASE, race_pmdp, pfn_pmd(512, PAGE_SHARED));	/* collapse */
+		spin_unlock(ptl);
+		wait_for(&race_finished, r);
+	}
+	pthread_join(t, NULL);
+	CHECK_EQ(atomic_load(&race_stale), 0);
+	mm_destroy(race_mm);
+	memmap_destroy();
+}
+
+RB_TEST_MAIN(RBT_CASE(entry_encodings) RBT_CASE(create_and_walk)
+	     RBT_CASE(pte_offset_map_lock_rechecks_the_pmd))
