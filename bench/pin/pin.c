@@ -36,6 +36,7 @@ static const struct pin_ops *const pin_variants[] = {
 	&pin_flag_fullmb_ops,
 	&pin_flag_refcount_ops,
 	&pin_bias_ops,
+	&pin_bias_noacct_ops,
 };
 
 #define PIN_BENCH_PAGES	256

@@ -48,6 +48,7 @@
 #include <sched.h>
 #include <stdint.h>
 
+#include "kernel/gup.h"
 #include "kernel/mm.h"
 
 #define PIN_BASE		(64UL << 30)	/* the file mapping's vm_start, PUD aligned */
@@ -108,7 +109,7 @@ struct pin_ops {
 
 /* The variants (the benchmark's table is in bench/pin/pin.c). */
 extern const struct pin_ops pin_lock_ops, pin_flag_ops, pin_flag_fullmb_ops, pin_flag_refcount_ops;
-extern const struct pin_ops pin_bias_ops;
+extern const struct pin_ops pin_bias_ops, pin_bias_noacct_ops;
 
 /*
  * Ground truth, independent of every design: a slot per pinning thread,
@@ -137,6 +138,7 @@ struct pin_file {
 	unsigned long nr_pages;
 	struct folio **folios;
 	int extra_refs;			/* plain references on folio 0 (bias false positives) */
+	long vmstat_acq0, vmstat_rel0;	/* NR_FOLL_PIN_ACQUIRED/RELEASED at creation */
 	/* ground truth */
 	struct pin_truth truth[PIN_MAX_THREADS];
 	bool epochs;			/* stress tests: take pin_file.clock per pin */
@@ -193,7 +195,9 @@ void pin_writeback_stop(struct pin_file *pf);
 
 /*
  * After quiescence: refcount = 1 + nr mapped PTEs (+ extra_refs on folio 0),
- * every _mapcount 0, _pincount 0, not locked, not under writeback, every PTE
+ * NR_FOLL_PIN_ACQUIRED and NR_FOLL_PIN_RELEASED moved by the same amount
+ * since creation (node counters plus the caller's diff: the pinning threads
+ * must have exited, which folds theirs), every _mapcount 0, _pincount 0, not locked, not under writeback, every PTE
  * present on its page, the design's idle state. Prints what differs to
  * stderr; returns the number of differences.
  */

@@ -35,6 +35,12 @@ void pin_race_window(void)
 	sched_yield();
 }
 
+/* NR_FOLL_PIN_* as /proc/vmstat would read it after the other threads exited. */
+static long pin_vmstat_read(enum node_stat_item item)
+{
+	return atomic_long_read(&NODE_DATA(0)->vm_stat[item]) + rb_vmstat_this_cpu_diff(item);
+}
+
 struct pin_file *pin_file_create(const struct pin_ops *ops, unsigned int order,
 				 unsigned int nr_folios, char *err, size_t errlen)
 {
@@ -98,6 +104,8 @@ struct pin_file *pin_file_create(const struct pin_ops *ops, unsigned int order,
 		if (folio_test_large(folio))
 			atomic_set(&folio->_nr_pages_mapped, nr);
 	}
+	pf->vmstat_acq0 = pin_vmstat_read(NR_FOLL_PIN_ACQUIRED);
+	pf->vmstat_rel0 = pin_vmstat_read(NR_FOLL_PIN_RELEASED);
 	return pf;
 }
 
@@ -506,6 +514,12 @@ int pin_check_conservation(struct pin_file *pf)
 				   "page %ld: PTE %#lx", j, pte);
 		}
 	}
+	i = 0;
+	PIN_EXPECT(pin_vmstat_read(NR_FOLL_PIN_ACQUIRED) - pf->vmstat_acq0 ==
+		   pin_vmstat_read(NR_FOLL_PIN_RELEASED) - pf->vmstat_rel0,
+		   "(all) NR_FOLL_PIN_ACQUIRED +%ld but NR_FOLL_PIN_RELEASED +%ld",
+		   pin_vmstat_read(NR_FOLL_PIN_ACQUIRED) - pf->vmstat_acq0,
+		   pin_vmstat_read(NR_FOLL_PIN_RELEASED) - pf->vmstat_rel0);
 #undef PIN_EXPECT
 	return bad;
 }

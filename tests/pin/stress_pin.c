@@ -46,11 +46,12 @@ extern const struct pin_ops pin_lock_nolock_ops, pin_bias_norecheck_ops;
 
 static const struct pin_ops *const variants[] = {
 	&pin_lock_ops, &pin_flag_ops, &pin_flag_fullmb_ops, &pin_flag_refcount_ops, &pin_bias_ops,
+	&pin_bias_noacct_ops,
 	/* broken, for --expect-violation */
 	&pin_flag_nobackoff_ops, &pin_flag_reordered_ops, &pin_flag_refcount_nomb_ops,
 	&pin_lock_nolock_ops, &pin_bias_norecheck_ops,
 };
-#define NR_CORRECT	5	/* the correct designs come first */
+#define NR_CORRECT	6	/* the correct designs come first */
 
 #define NR_PINNERS	3
 #define DMA_MAX_NS	1500
@@ -249,7 +250,7 @@ static int self_test(void)
 				fprintf(stderr, "%s\n", err);
 				return 1;
 			}
-			if (ops == &pin_bias_ops && order == 0) {
+			if (!strncmp(ops->name, "bias", 4) && order == 0) {
 				pf->extra_refs = GUP_PIN_COUNTING_BIAS;
 				folio_ref_add(pf->folios[0], pf->extra_refs);
 			}
