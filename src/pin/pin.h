@@ -12,15 +12,19 @@
  *                     atomic_inc(_mapcount); smp_wmb; SetPagePin; smp_wmb;
  *                     back off if writeback started. page_mkclean:
  *                     TestClearPagePin; smp_mb; _mapcount vs real mappings.
+ *                     The kernel's writeback order (page_mkclean before
+ *                     set_page_writeback) needs the back-off to test
+ *                     PageLocked || PageWriteback (pin_flag_impl.h).
  *   pin_flag_fullmb.c the same with smp_mb() after SetPagePin: "full
- *                     barriers on both sides", to compare. Not needed: PG_pin
- *                     and PG_writeback share one word (pin_flag_impl.h).
+ *                     barriers on both sides", to compare. Not needed: PG_pin,
+ *                     PG_locked and PG_writeback share one word.
  *   pin_flag_refcount.c Glisse's later version
  *                     (<20190116015610.GH3696@redhat.com>): BIAS on _refcount;
  *                     smp_mb; PageWriteback back-off, against
  *                     TestSetPageWriteback; smp_mb; page_is_pin(). Two words:
  *                     a store-buffering pair, both smp_mb() needed.
- *   pin_bias.c        the merged design (commit 3faa52c03f44, v5.7 and the
+ *   pin_bias.c        (and pin_bias_noacct.c: without the NR_FOLL_PIN_*
+ *                     vmstat accounting) the merged design (commit 3faa52c03f44, v5.7 and the
  *                     folio code of v6.6): GUP_PIN_COUNTING_BIAS on _refcount
  *                     for small folios, exact _pincount (+1 _refcount) for
  *                     large ones, smp_mb__after_atomic() before the PTE
@@ -32,9 +36,11 @@
  * (lockless PTE walk) and fall back to slow GUP (mmap_lock, PTE lock, and a
  * write fault through page_mkwrite when the PTE was write-protected), hold the
  * pin for a simulated DMA, then unpin_user_page_dirty_lock(). A writeback
- * thread, for each dirty folio: folio_lock; clear_page_dirty_for_io;
- * set writeback; page_mkclean (write-protect every PTE, then the variant
- * decides "pinned": bounce/skip); simulated I/O; end writeback; unlock.
+ * thread, for each dirty folio, in write_cache_pages()'s order: folio_lock;
+ * clear_page_dirty_for_io (page_mkclean: write-protect every PTE, and the
+ * variant decides "pinned": skip and redirty); set_page_writeback; unlock;
+ * simulated I/O; end writeback (pin_writeback_folio()). flag_refcount
+ * decides right after set_page_writeback instead, as its mail says.
  *
  * Variant ops are called through a pointer: each iteration of a benchmark is a
  * whole pin + DMA + unpin (tens of ns at the least), the variants live in
@@ -59,6 +65,8 @@
  * that the stress tests must catch (-DRB_PIN_BROKEN, tests/pin/CMakeLists.txt).
  */
 void pin_race_window(void);
+struct pin_file;
+void pin_wb_window(struct pin_file *pf);
 #ifdef RB_PIN_BROKEN
 #define PIN_RACE_WINDOW()	pin_race_window()
 #else
@@ -99,10 +107,13 @@ struct pin_ops {
 	/* unpin_user_page() / put_user_page(). */
 	void (*unpin)(struct folio *folio, struct page *page);
 	/*
-	 * page_mkclean()'s answer, with the folio locked, under writeback, its
-	 * PTEs just write-protected; @real_maps: mappings the rmap walk found.
+	 * Writeback's answer, with the folio locked and its PTEs just
+	 * write-protected (@real_maps: mappings the rmap walk found), at
+	 * @decide: in page_mkclean() (PG_writeback not yet set, kernel order)
+	 * or right after set_page_writeback().
 	 */
 	bool (*page_mkclean_pinned)(struct folio *folio, int real_maps);
+	enum pin_decide { PIN_DECIDE_IN_MKCLEAN, PIN_DECIDE_AFTER_SET_WRITEBACK } decide;
 	/* After quiescence (no pins, no writeback): the design's idle state holds. */
 	bool (*idle_ok)(struct folio *folio);
 };
@@ -147,6 +158,8 @@ struct pin_file {
 	long wb_rate;			/* folio visits per ms; < 0: back to back */
 	unsigned int io_ns;		/* simulated I/O between decision and end of writeback */
 	bool wb_yield;			/* sched_yield() in the I/O (stress tests) */
+	bool wb_widen;			/* widened: yield between page_mkclean and set_page_writeback */
+	void (*wb_io_probe)(struct pin_file *pf, struct folio *folio);	/* tests: called in the I/O */
 	bool wb_started;
 	_Atomic bool wb_stop;
 	pthread_t wb_thread;

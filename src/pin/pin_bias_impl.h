@@ -104,5 +104,6 @@ const struct pin_ops PIN_BIAS_OPS = {
 	.gup_slow = bias_gup_slow,
 	.unpin = bias_unpin,
 	.page_mkclean_pinned = bias_page_mkclean_pinned,
+	.decide = PIN_DECIDE_IN_MKCLEAN,
 	.idle_ok = bias_idle_ok,
 };

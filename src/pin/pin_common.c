@@ -28,6 +28,15 @@ void pin_spin_ns(unsigned int ns)
 	} while ((t.tv_sec - t0.tv_sec) * 1000000000L + (t.tv_nsec - t0.tv_nsec) < (long)ns);
 }
 
+/* Widened stress mode: writeback yields between page_mkclean() and set_page_writeback(). */
+void pin_wb_window(struct pin_file *pf)
+{
+	if (pf->wb_widen) {
+		pin_spin_ns(1000);
+		sched_yield();
+	}
+}
+
 void pin_race_window(void)
 {
 	/* Long enough for the writeback thread to get through a decision. */
@@ -318,98 +327,139 @@ static int page_mkclean_wrprotect(struct pin_file *pf, struct folio *folio)
 static inline uint32_t truth_folio(uint64_t w) { return (uint32_t)w; }
 static inline uint32_t truth_gen(uint64_t w) { return (uint32_t)(w >> 32); }
 
+static void pin_wb_inc(_Atomic uint64_t *c)
+{
+	atomic_store_explicit(c, atomic_load_explicit(c, mo_relaxed) + 1, mo_relaxed);
+}
+
+/* Ground truth: slots holding folio @me now (behind a full fence, see pin_truth_publish()). */
+static unsigned int pin_truth_holders(struct pin_file *pf, uint32_t me, unsigned int nr_threads)
+{
+	unsigned int i, n = 0;
+
+	atomic_thread_fence(mo_full);
+	for (i = 0; i < nr_threads; i++)
+		if (truth_folio(atomic_load_explicit(&pf->truth[i].word, mo_acquire)) == me)
+			n++;
+	return n;
+}
+
 /*
- * write_cache_pages() -> writepage for one folio: folio_lock;
- * folio_clear_dirty_for_io; set writeback; page_mkclean and the design's
- * decision (pinned: skip it and redirty, as a bounce-less writeback would);
- * the simulated I/O; folio_end_writeback; folio_unlock. The ground-truth
- * checks ride along.
+ * write_cache_pages() for one folio, in the kernel's order (mm/page-writeback.c,
+ * v5.0 and v6.6 alike):
+ *
+ *	lock_page(page);
+ *	if (!PageDirty(page)) continue_unlock;
+ *	clear_page_dirty_for_io(page):		// page_mkclean() BEFORE writeback
+ *		if (page_mkclean(page)) set_page_dirty(page);
+ *		TestClearPageDirty(page);
+ *	->writepage():
+ *		set_page_writeback(page);
+ *		unlock_page(page);		// the lock is NOT held across the I/O
+ *	submit the I/O ... end_page_writeback(page);
+ *
+ * The design's decision ("pinned?") sits where the design puts it:
+ * PIN_DECIDE_IN_MKCLEAN (lock, flag*, bias: page_mkclean(), folio locked, no
+ * PG_writeback yet) or PIN_DECIDE_AFTER_SET_WRITEBACK (flag_refcount:
+ * "TestSetPageWriteback; smp_mb; page_is_pin()", so in ->writepage, still
+ * locked). "Pinned": redirty_page_for_writepage() and no I/O (a bounce-less
+ * writeback skips the page); a decision after set_page_writeback ends the
+ * writeback it started. The ground-truth checks ride along.
  */
 void pin_writeback_folio(struct pin_file *pf, struct folio *folio, unsigned int nr_threads)
 {
 	struct pin_wb_stats *wb = &pf->wb;
-	uint64_t before[PIN_MAX_THREADS], after[PIN_MAX_THREADS], start = 0;
+	uint64_t before[PIN_MAX_THREADS], after, start = 0;
 	uint32_t me = pin_folio_index(pf, folio) + 1;
-	unsigned int i, held = 0, held_across = 0, changed = 0;
-	bool pinned;
+	unsigned int i, held = 0, held_across = 0, changed = 0, during;
+	bool pinned = false;
 	int real;
 
 	if (!folio_test_dirty(folio))
 		return;
 	folio_lock(folio);
-	if (!folio_test_clear_dirty(folio)) {
+	if (!folio_test_dirty(folio)) {
 		folio_unlock(folio);
 		return;
 	}
-	BUG_ON(folio_test_set_writeback(folio));
+	/* WB_SYNC_NONE skips a folio under writeback; this model's never is (one writeback thread). */
+	BUG_ON(folio_test_writeback(folio));
 
 	for (i = 0; i < nr_threads; i++)
 		before[i] = atomic_load_explicit(&pf->truth[i].word, mo_acquire);
 	if (pf->epochs)
 		start = atomic_fetch_add_explicit(&pf->clock, 1, mo_full) + 1;
 
+	/* clear_page_dirty_for_io(): page_mkclean(), then TestClearPageDirty() */
 	real = page_mkclean_wrprotect(pf, folio);
-	pinned = pf->ops->page_mkclean_pinned(folio, real);
-	atomic_store_explicit(&wb->mkclean, atomic_load_explicit(&wb->mkclean, mo_relaxed) + 1, mo_relaxed);
+	if (pf->ops->decide == PIN_DECIDE_IN_MKCLEAN)
+		pinned = pf->ops->page_mkclean_pinned(folio, real);
+	pin_wb_inc(&wb->mkclean);
+	BUG_ON(!folio_test_clear_dirty(folio));	/* we hold the lock and saw it dirty */
+	/*
+	 * The kernel order's new window: page_mkclean() has decided, PG_writeback
+	 * is not set yet. A pin that only checks PG_writeback gets through here.
+	 */
+	pin_wb_window(pf);
 
+	if (pinned) {
+		folio_set_dirty(folio);		/* redirty_page_for_writepage() */
+		folio_unlock(folio);
+	} else {
+		/* ->writepage(): set_page_writeback() (TestSetPageWriteback, fully ordered) */
+		BUG_ON(folio_test_set_writeback(folio));
+		if (pf->ops->decide == PIN_DECIDE_AFTER_SET_WRITEBACK) {
+			pinned = pf->ops->page_mkclean_pinned(folio, real);
+			if (pinned) {
+				folio_set_dirty(folio);
+				BUG_ON(!folio_test_clear_writeback(folio));
+			}
+		}
+		folio_unlock(folio);
+	}
+
+	/* Every pin held after the decision (and whether it was held across it). */
 	atomic_thread_fence(mo_full);
 	for (i = 0; i < nr_threads; i++) {
-		after[i] = atomic_load_explicit(&pf->truth[i].word, mo_acquire);
-		if (truth_folio(after[i]) == me) {
+		after = atomic_load_explicit(&pf->truth[i].word, mo_acquire);
+		if (truth_folio(after) == me) {
 			held++;
 			if (pf->epochs && atomic_load_explicit(&pf->truth[i].since, mo_relaxed) < start)
 				held_across++;
 		}
-		if (truth_gen(after[i]) - truth_gen(before[i]) > 1)
+		if (truth_gen(after) - truth_gen(before[i]) > 1)
 			changed++;
 	}
 	if (pinned) {
-		atomic_store_explicit(&wb->pinned, atomic_load_explicit(&wb->pinned, mo_relaxed) + 1,
-				      mo_relaxed);
-		folio_set_dirty(folio);
 		bool fp = !held;
 
+		pin_wb_inc(&wb->pinned);
 		for (i = 0; i < nr_threads && fp; i++)
 			if (truth_folio(before[i]) == me)
 				fp = false;
 		if (fp && !changed)
-			atomic_store_explicit(&wb->fp, atomic_load_explicit(&wb->fp, mo_relaxed) + 1,
-					      mo_relaxed);
+			pin_wb_inc(&wb->fp);
 		else if (fp)
-			atomic_store_explicit(&wb->fp_undetermined,
-					      atomic_load_explicit(&wb->fp_undetermined, mo_relaxed) + 1,
-					      mo_relaxed);
+			pin_wb_inc(&wb->fp_undetermined);
+		return;
 	}
 
-	/* The I/O: DMA from the page while it is under writeback. */
+	/* The I/O, unlocked: DMA from the page while it is under writeback. */
+	if (pf->wb_io_probe)
+		pf->wb_io_probe(pf, folio);
 	pin_spin_ns(pf->io_ns);
 	if (pf->wb_yield)
 		sched_yield();
-
-	if (!pinned) {
-		unsigned int during = 0;
-
-		atomic_thread_fence(mo_full);
-		for (i = 0; i < nr_threads; i++)
-			if (truth_folio(atomic_load_explicit(&pf->truth[i].word, mo_acquire)) == me)
-				during++;
-		if (held || during) {
-			atomic_store_explicit(&wb->violations,
-					      atomic_load_explicit(&wb->violations, mo_relaxed) + 1, mo_relaxed);
-			if (held_across)
-				atomic_store_explicit(&wb->miss_across,
-						      atomic_load_explicit(&wb->miss_across, mo_relaxed) + 1,
-						      mo_relaxed);
-			else
-				atomic_store_explicit(&wb->miss_during,
-						      atomic_load_explicit(&wb->miss_during, mo_relaxed) + 1,
-						      mo_relaxed);
-			atomic_store_explicit(&wb->first_violation_folio, me, mo_relaxed);
-		}
+	during = pin_truth_holders(pf, me, nr_threads);
+	if (held || during) {
+		pin_wb_inc(&wb->violations);
+		if (held_across)
+			pin_wb_inc(&wb->miss_across);
+		else
+			pin_wb_inc(&wb->miss_during);
+		atomic_store_explicit(&wb->first_violation_folio, me, mo_relaxed);
 	}
-
-	BUG_ON(!folio_test_clear_writeback(folio));	/* folio_end_writeback() */
-	folio_unlock(folio);
+	BUG_ON(!folio_test_clear_writeback(folio));	/* end_page_writeback() */
 }
 
 static uint64_t now_ns(void)

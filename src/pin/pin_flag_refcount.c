@@ -138,5 +138,6 @@ const struct pin_ops PIN_FR_OPS = {
 	.gup_slow = fr_gup_slow,
 	.unpin = fr_unpin,
 	.page_mkclean_pinned = fr_page_mkclean_pinned,
+	.decide = PIN_DECIDE_AFTER_SET_WRITEBACK,
 	.idle_ok = fr_idle_ok,
 };

@@ -116,5 +116,6 @@ const struct pin_ops PIN_LOCK_OPS = {
 	.gup_slow = lock_gup_slow,
 	.unpin = lock_unpin,
 	.page_mkclean_pinned = lock_page_mkclean_pinned,
+	.decide = PIN_DECIDE_IN_MKCLEAN,
 	.idle_ok = lock_idle_ok,
 };
