@@ -30,7 +30,8 @@
  *                     large ones, smp_mb__after_atomic() before the PTE
  *                     re-check, writeback asks folio_maybe_dma_pinned().
  *
- * The setting (pin_common.c): a page-cache-like file of folios (order 0 or a
+ * The setting: the model (pin_model.c: the kernel functions), the workload
+ * (pin_workload.c: the file, threads, rates) and the checks (pin_checks.c): a page-cache-like file of folios (order 0 or a
  * PTE-mapped large order), each page mapped once, writable and dirty, by a
  * shared file mapping in the model page table. Pinning threads run gup-fast
  * (lockless PTE walk) and fall back to slow GUP (mmap_lock, PTE lock, and a
@@ -127,7 +128,7 @@ extern const struct pin_ops pin_bias_ops, pin_bias_noacct_ops;
  * written only by its owner. word = gen << 32 | (folio index + 1), 0 in the
  * low half when no pin is held; gen counts the owner's stores. @since is the
  * value of pin_file.clock taken when the pin was returned (stress tests only).
- * See pin_truth_publish() in pin_common.c for the ordering argument.
+ * See pin_truth_publish() in pin_checks.c for the ordering argument.
  */
 struct pin_truth {
 	_Atomic uint64_t word;
@@ -199,6 +200,23 @@ void unpin_user_page_dirty_lock(struct pin_file *pf, struct folio *folio, struct
 /* Ground truth: around the time a pin is held by its caller. */
 void pin_truth_publish(struct pin_file *pf, int tid, unsigned int folio_idx);
 void pin_truth_clear(struct pin_file *pf, int tid);
+
+/* The checks (pin_checks.c), called by the model's writeback (pin_model.c). */
+struct pin_wb_check {
+	uint64_t before[PIN_MAX_THREADS], start;
+	uint32_t me;
+	unsigned int nr_threads, held, held_across, changed;
+};
+void pin_check_init(struct pin_file *pf);
+void pin_check_wb_begin(struct pin_file *pf, struct folio *folio, unsigned int nr_threads,
+			struct pin_wb_check *c);
+void pin_check_wb_decided(struct pin_file *pf, struct pin_wb_check *c, bool pinned);
+void pin_check_wb_io_done(struct pin_file *pf, struct pin_wb_check *c);
+static inline void pin_wb_inc(_Atomic uint64_t *c)
+{
+	/* only the writeback thread writes these */
+	atomic_store_explicit(c, atomic_load_explicit(c, mo_relaxed) + 1, mo_relaxed);
+}
 
 /* One writeback of @folio if dirty (the writeback thread's body). */
 void pin_writeback_folio(struct pin_file *pf, struct folio *folio, unsigned int nr_threads);

@@ -7,7 +7,7 @@
  *
  * Three pinning threads pin random pages of a small file (gup-fast, then slow
  * GUP), publish the pin in the ground truth (pin_truth_publish(), see
- * pin_common.c for why a report from it is never false), hold it for a short
+ * pin_checks.c for why a report from it is never false), hold it for a short
  * random DMA, and unpin_user_page_dirty_lock() (which clears the slot). The writeback thread
  * writes back every dirty folio back to back, with a short I/O. First with
  * order-0 folios, then with order-4 folios (PTE-mapped), for
