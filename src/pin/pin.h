@@ -66,6 +66,18 @@
  * that the stress tests must catch (-DRB_PIN_BROKEN, tests/pin/CMakeLists.txt).
  */
 void pin_race_window(void);
+/*
+ * Widened test build of the CORRECT variants (-DRB_PIN_WIDEN, tests only,
+ * tests/pin/CMakeLists.txt: lock_wide, flag_wide, ...): PIN_WIDEN() yields
+ * in every race window of every real variant (issue 14 class 4), so that a
+ * missing back-off or re-check shows in every run: see docs/pin.md.
+ */
+void pin_widen(void);
+#ifdef RB_PIN_WIDEN
+#define PIN_WIDEN()		pin_widen()
+#else
+#define PIN_WIDEN()		do { } while (0)
+#endif
 struct pin_file;
 void pin_wb_window(struct pin_file *pf);
 #ifdef RB_PIN_BROKEN

@@ -7,6 +7,9 @@
 #ifdef RB_BROKEN_NO_RECHECK
 #define PIN_BIAS_OPS	pin_bias_norecheck_ops
 #define PIN_BIAS_NAME	"bias_norecheck"
+#elif defined(RB_PIN_WIDEN)
+#define PIN_BIAS_OPS	pin_bias_wide_ops
+#define PIN_BIAS_NAME	"bias_wide"
 #else
 #define PIN_BIAS_OPS	pin_bias_ops
 #define PIN_BIAS_NAME	"bias"

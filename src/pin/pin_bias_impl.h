@@ -47,10 +47,12 @@ static int bias_gup_fast(struct folio *folio, struct page *page, pte_t *ptep, pt
 		folio_put(folio);
 		return -EAGAIN;
 	}
+	PIN_WIDEN();		/* gup-fast: after the grab, before the tracking store */
 	if (folio_test_large(folio))
 		atomic_add(1, &folio->_pincount);
 	else
 		folio_ref_add(folio, GUP_PIN_COUNTING_BIAS - 1);
+	PIN_WIDEN();		/* gup-fast: after the tracking store, before the PTE re-check */
 	/*
 	 * "Adjust the pincount before re-checking the PTE for changes. This is
 	 * essentially a smp_mb() ..." (try_grab_folio_fast()).
@@ -90,6 +92,7 @@ static void bias_unpin(struct folio *folio, struct page *page)
 static bool bias_page_mkclean_pinned(struct folio *folio, int real_maps)
 {
 	(void)real_maps;
+	PIN_WIDEN();		/* page_mkclean: between the write-protect and the count */
 	return folio_maybe_dma_pinned(folio);
 }
 

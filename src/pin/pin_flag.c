@@ -18,6 +18,9 @@
 #elif defined(RB_BROKEN_CHECK_EARLY)
 #define PIN_FLAG_OPS	pin_flag_reordered_ops
 #define PIN_FLAG_NAME	"flag_reordered"
+#elif defined(RB_PIN_WIDEN)
+#define PIN_FLAG_OPS	pin_flag_wide_ops
+#define PIN_FLAG_NAME	"flag_wide"
 #else
 #define PIN_FLAG_OPS	pin_flag_ops
 #define PIN_FLAG_NAME	"flag"

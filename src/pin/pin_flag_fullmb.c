@@ -14,8 +14,13 @@
  * the barrier: on x86 a seq_cst fence (GCC: lock or $0,(%rsp)) right after
  * the lock-prefixed set_bit(). Algorithm: pin_flag_impl.h.
  */
+#ifdef RB_PIN_WIDEN
+#define PIN_FLAG_OPS	pin_flag_fullmb_wide_ops
+#define PIN_FLAG_NAME	"flag_fullmb_wide"
+#else
 #define PIN_FLAG_OPS	pin_flag_fullmb_ops
 #define PIN_FLAG_NAME	"flag_fullmb"
+#endif
 #define PIN_FLAG_MB_AFTER_SET()	smp_mb()
 
 #include "pin_flag_impl.h"

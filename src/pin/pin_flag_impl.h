@@ -127,11 +127,14 @@ static int flag_gup_fast(struct folio *folio, struct page *page, pte_t *ptep, pt
 	wb = flag_must_back_off(folio);
 #endif
 	PIN_RACE_WINDOW();
+	PIN_WIDEN();		/* gup-fast: after the first check, before the tracking stores */
 	smp_rmb();
 	atomic_inc(&page->_mapcount);
 	smp_wmb();
+	PIN_WIDEN();		/* gup-fast: between the count and the flag */
 	folio_set_pin(folio);
 	PIN_FLAG_MB_AFTER_SET();
+	PIN_WIDEN();		/* gup-fast: after the tracking stores, before the back-off check */
 #if defined(RB_BROKEN_CHECK_EARLY)
 	if (wb) {
 #elif !defined(RB_BROKEN_NO_BACKOFF)
@@ -155,11 +158,13 @@ static void flag_gup_slow(struct folio *folio, struct page *page, spinlock_t *pt
 	for (;;) {
 		if (folio_test_writeback(folio) && !folio_test_pin(folio))
 			folio_wait_writeback(folio);
+		PIN_WIDEN();	/* slow: between the writeback wait and the tracking stores */
 		smp_rmb();
 		atomic_inc(&page->_mapcount);
 		smp_wmb();
 		folio_set_pin(folio);
 		PIN_FLAG_MB_AFTER_SET();
+		PIN_WIDEN();	/* slow: after the tracking stores, before the back-off check */
 		if (!flag_must_back_off(folio))
 			break;
 		atomic_dec(&page->_mapcount);
@@ -180,6 +185,7 @@ static bool flag_page_mkclean_pinned(struct folio *folio, int real_maps)
 {
 	bool pinned = folio_test_clear_pin(folio);
 
+	PIN_WIDEN();		/* page_mkclean: between the flag and the count */
 	smp_mb();
 	if (pinned && pin_mapcount_excess(folio, real_maps) > 0) {
 		folio_set_pin(folio);

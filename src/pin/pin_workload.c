@@ -38,6 +38,12 @@ void pin_wb_window(struct pin_file *pf)
 	}
 }
 
+void pin_widen(void)
+{
+	pin_spin_ns(300);
+	sched_yield();
+}
+
 void pin_race_window(void)
 {
 	/* Long enough for the writeback thread to get through a decision. */

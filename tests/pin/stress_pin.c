@@ -43,15 +43,20 @@
 
 extern const struct pin_ops pin_flag_wbonly_ops, pin_flag_nobackoff_ops, pin_flag_reordered_ops, pin_flag_refcount_nomb_ops;
 extern const struct pin_ops pin_lock_nolock_ops, pin_bias_norecheck_ops;
+extern const struct pin_ops pin_lock_wide_ops, pin_flag_wide_ops, pin_flag_fullmb_wide_ops,
+	pin_flag_refcount_wide_ops, pin_bias_wide_ops;
 
 static const struct pin_ops *const variants[] = {
 	&pin_lock_ops, &pin_flag_ops, &pin_flag_fullmb_ops, &pin_flag_refcount_ops, &pin_bias_ops,
 	&pin_bias_noacct_ops,
+	/* widened builds of the real ones (RB_PIN_WIDEN), correct */
+	&pin_lock_wide_ops, &pin_flag_wide_ops, &pin_flag_fullmb_wide_ops, &pin_flag_refcount_wide_ops,
+	&pin_bias_wide_ops,
 	/* broken, for --expect-violation */
 	&pin_flag_wbonly_ops, &pin_flag_nobackoff_ops, &pin_flag_reordered_ops, &pin_flag_refcount_nomb_ops,
 	&pin_lock_nolock_ops, &pin_bias_norecheck_ops,
 };
-#define NR_CORRECT	6	/* the correct designs come first */
+#define NR_CORRECT	11	/* the correct designs come first */
 
 #define NR_PINNERS	3
 #define DMA_MAX_NS	1500
@@ -133,6 +138,16 @@ static int run(const struct pin_ops *ops, unsigned int order, unsigned int nr_fo
 	pf->wb_rate = -1;
 	pf->io_ns = 1000;
 	pf->wb_yield = true;
+	if (strstr(ops->name, "_wide")) {
+		/*
+		 * Widened: writeback also yields between page_mkclean and
+		 * set_page_writeback (the window the kernel order opens), and
+		 * its I/O outlasts the pinners' widened windows, so a pin that
+		 * gets in after a "not pinned" is still held when the I/O ends.
+		 */
+		pf->wb_widen = true;
+		pf->io_ns = 4000;
+	}
 	if (expect) {
 		/*
 		 * The broken twins: the I/O outlasts the twins' race window
