@@ -73,10 +73,19 @@ void pin_race_window(void);
  * missing back-off or re-check shows in every run: see docs/pin.md.
  */
 void pin_widen(void);
+/*
+ * PIN_WIDEN_WB(folio): the targeted form, for a window whose bug needs a
+ * whole writeback decision inside it: yield until @folio is under writeback
+ * (at most ~20 us), so that the writeback thread's page_mkclean, decision
+ * and set_page_writeback land in the window whenever it reaches this folio.
+ */
+void pin_widen_until_writeback(struct folio *folio);
 #ifdef RB_PIN_WIDEN
 #define PIN_WIDEN()		pin_widen()
+#define PIN_WIDEN_WB(folio)	pin_widen_until_writeback(folio)
 #else
 #define PIN_WIDEN()		do { } while (0)
+#define PIN_WIDEN_WB(folio)	do { } while (0)
 #endif
 struct pin_file;
 void pin_wb_window(struct pin_file *pf);
@@ -172,6 +181,7 @@ struct pin_file {
 	unsigned int io_ns;		/* simulated I/O between decision and end of writeback */
 	bool wb_yield;			/* sched_yield() in the I/O (stress tests) */
 	bool wb_widen;			/* widened: yield between page_mkclean and set_page_writeback */
+	unsigned int io_rounds;		/* the I/O is this many io_ns (+ yield) rounds; 0 means 1 */
 	void (*wb_io_probe)(struct pin_file *pf, struct folio *folio);	/* tests: called in the I/O */
 	bool wb_started;
 	_Atomic bool wb_stop;

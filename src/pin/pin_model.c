@@ -231,9 +231,11 @@ void pin_writeback_folio(struct pin_file *pf, struct folio *folio, unsigned int 
 	/* The I/O, unlocked: DMA from the page while it is under writeback. */
 	if (pf->wb_io_probe)
 		pf->wb_io_probe(pf, folio);
-	pin_spin_ns(pf->io_ns);
-	if (pf->wb_yield)
-		sched_yield();
+	for (unsigned int r = 0; r < (pf->io_rounds ? pf->io_rounds : 1); r++) {
+		pin_spin_ns(pf->io_ns);
+		if (pf->wb_yield)
+			sched_yield();
+	}
 	pin_check_wb_io_done(pf, &chk);
 	BUG_ON(!folio_test_clear_writeback(folio));	/* end_page_writeback() */
 }

@@ -44,6 +44,14 @@ void pin_widen(void)
 	sched_yield();
 }
 
+void pin_widen_until_writeback(struct folio *folio)
+{
+	for (int i = 0; i < 40 && !folio_test_writeback(folio); i++) {
+		pin_spin_ns(300);
+		sched_yield();
+	}
+}
+
 void pin_race_window(void)
 {
 	/* Long enough for the writeback thread to get through a decision. */

@@ -142,11 +142,14 @@ static int run(const struct pin_ops *ops, unsigned int order, unsigned int nr_fo
 		/*
 		 * Widened: writeback also yields between page_mkclean and
 		 * set_page_writeback (the window the kernel order opens), and
-		 * its I/O outlasts the pinners' widened windows, so a pin that
-		 * gets in after a "not pinned" is still held when the I/O ends.
+		 * its I/O (8 rounds of 1 us and a yield) outlasts the pinners'
+		 * widened windows (up to 4 yields between a pin's tracking and
+		 * its return), so a pin that gets in after a "not pinned" is
+		 * still held when the I/O ends.
 		 */
 		pf->wb_widen = true;
-		pf->io_ns = 4000;
+		pf->io_ns = 1000;
+		pf->io_rounds = 8;
 	}
 	if (expect) {
 		/*
