@@ -47,7 +47,7 @@ static int bias_gup_fast(struct folio *folio, struct page *page, pte_t *ptep, pt
 		folio_put(folio);
 		return -EAGAIN;
 	}
-	PIN_WIDEN();		/* gup-fast: after the grab, before the tracking store */
+	PIN_WIDEN_WB(folio);	/* gup-fast: after the grab, before the tracking store */
 	if (folio_test_large(folio))
 		atomic_add(1, &folio->_pincount);
 	else

@@ -93,6 +93,7 @@ static int fr_gup_fast(struct folio *folio, struct page *page, pte_t *ptep, ptev
 		folio_put(folio);
 		return -EAGAIN;
 	}
+	PIN_WIDEN_WB(folio);	/* gup-fast: after the re-check, before the tracking */
 	if (!fr_track(folio)) {		/* cannot wait for writeback here */
 		folio_put(folio);
 		st->backoffs++;

@@ -50,7 +50,7 @@ static int lock_gup_fast(struct folio *folio, struct page *page, pte_t *ptep, pt
 		folio_put(folio);
 		return -EAGAIN;
 	}
-	PIN_WIDEN();		/* gup-fast: after the re-check, before the tracking */
+	PIN_WIDEN_WB(folio);	/* gup-fast: after the re-check, before the tracking */
 #ifndef RB_BROKEN_FAST_NOLOCK
 	if (!folio_trylock(folio)) {
 		folio_put(folio);
