@@ -78,14 +78,20 @@ void pin_widen(void);
  * whole writeback decision inside it: yield until @folio is under writeback
  * (at most ~20 us), so that the writeback thread's page_mkclean, decision
  * and set_page_writeback land in the window whenever it reaches this folio.
+ * Every other call per thread only (else PIN_WIDEN()): a wait that finds
+ * writeback makes the caller back off, and the path past it must run too.
  */
 void pin_widen_until_writeback(struct folio *folio);
+/* PIN_WIDEN_LOCKED(folio): likewise, until @folio is locked (writeback is deciding). */
+void pin_widen_until_locked(struct folio *folio);
 #ifdef RB_PIN_WIDEN
 #define PIN_WIDEN()		pin_widen()
 #define PIN_WIDEN_WB(folio)	pin_widen_until_writeback(folio)
+#define PIN_WIDEN_LOCKED(folio)	pin_widen_until_locked(folio)
 #else
 #define PIN_WIDEN()		do { } while (0)
 #define PIN_WIDEN_WB(folio)	do { } while (0)
+#define PIN_WIDEN_LOCKED(folio)	do { } while (0)
 #endif
 struct pin_file;
 void pin_wb_window(struct pin_file *pf);

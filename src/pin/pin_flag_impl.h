@@ -127,7 +127,7 @@ static int flag_gup_fast(struct folio *folio, struct page *page, pte_t *ptep, pt
 	wb = flag_must_back_off(folio);
 #endif
 	PIN_RACE_WINDOW();
-	PIN_WIDEN();		/* gup-fast: after the first check, before the tracking stores */
+	PIN_WIDEN_LOCKED(folio);	/* gup-fast: after the first check, before the tracking stores */
 	smp_rmb();
 	atomic_inc(&page->_mapcount);
 	smp_wmb();

@@ -44,9 +44,31 @@ void pin_widen(void)
 	sched_yield();
 }
 
+/*
+ * Every other call only: a wait that finds writeback makes the caller back
+ * off, and the paths past the back-off must run too.
+ */
+static _Thread_local unsigned int pin_widen_calls;
+
 void pin_widen_until_writeback(struct folio *folio)
 {
+	if (++pin_widen_calls & 1) {
+		pin_widen();
+		return;
+	}
 	for (int i = 0; i < 40 && !folio_test_writeback(folio); i++) {
+		pin_spin_ns(300);
+		sched_yield();
+	}
+}
+
+void pin_widen_until_locked(struct folio *folio)
+{
+	if (++pin_widen_calls & 1) {
+		pin_widen();
+		return;
+	}
+	for (int i = 0; i < 40 && !folio_test_locked(folio); i++) {
 		pin_spin_ns(300);
 		sched_yield();
 	}
