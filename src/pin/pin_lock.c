@@ -86,6 +86,7 @@ static void lock_gup_slow(struct folio *folio, struct page *page, spinlock_t *pt
 	(void)st;
 	folio_get(folio);
 	spin_unlock(ptl);
+	PIN_WIDEN_WB(folio);	/* slow: before the page lock (a writeback may start) */
 	folio_lock(folio);
 	folio_wait_writeback(folio);
 	PIN_WIDEN();		/* slow: between the writeback wait and the tracking stores */

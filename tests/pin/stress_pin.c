@@ -143,14 +143,14 @@ static int run(const struct pin_ops *ops, unsigned int order, unsigned int nr_fo
 		/*
 		 * Widened: writeback also yields between page_mkclean and
 		 * set_page_writeback (the window the kernel order opens), and
-		 * its I/O (8 rounds of 1 us and a yield) outlasts the pinners'
+		 * its I/O (24 rounds of 1 us and a yield) outlasts the pinners'
 		 * widened windows (up to 4 yields between a pin's tracking and
 		 * its return), so a pin that gets in after a "not pinned" is
 		 * still held when the I/O ends.
 		 */
 		pf->wb_widen = true;
 		pf->io_ns = 1000;
-		pf->io_rounds = 8;
+		pf->io_rounds = 24;
 	}
 	if (expect) {
 		/*
