@@ -84,11 +84,19 @@ void pin_widen(void);
 void pin_widen_until_writeback(struct folio *folio);
 /* PIN_WIDEN_LOCKED(folio): likewise, until @folio is locked (writeback is deciding). */
 void pin_widen_until_locked(struct folio *folio);
+/*
+ * PIN_WIDEN_UNTARGETED(): PIN_WIDEN() only on the calls where the thread's
+ * last targeted wait did not wait (so a targeted window is not closed again
+ * by a yield right after it).
+ */
+void pin_widen_untargeted(void);
 #ifdef RB_PIN_WIDEN
+#define PIN_WIDEN_UNTARGETED()	pin_widen_untargeted()
 #define PIN_WIDEN()		pin_widen()
 #define PIN_WIDEN_WB(folio)	pin_widen_until_writeback(folio)
 #define PIN_WIDEN_LOCKED(folio)	pin_widen_until_locked(folio)
 #else
+#define PIN_WIDEN_UNTARGETED()	do { } while (0)
 #define PIN_WIDEN()		do { } while (0)
 #define PIN_WIDEN_WB(folio)	do { } while (0)
 #define PIN_WIDEN_LOCKED(folio)	do { } while (0)

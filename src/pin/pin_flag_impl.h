@@ -131,10 +131,10 @@ static int flag_gup_fast(struct folio *folio, struct page *page, pte_t *ptep, pt
 	smp_rmb();
 	atomic_inc(&page->_mapcount);
 	smp_wmb();
-	PIN_WIDEN();		/* gup-fast: between the count and the flag */
+	PIN_WIDEN_UNTARGETED();	/* gup-fast: between the count and the flag */
 	folio_set_pin(folio);
 	PIN_FLAG_MB_AFTER_SET();
-	PIN_WIDEN();		/* gup-fast: after the tracking stores, before the back-off check */
+	PIN_WIDEN_UNTARGETED();	/* gup-fast: after the tracking stores, before the back-off check */
 #if defined(RB_BROKEN_CHECK_EARLY)
 	if (wb) {
 #elif !defined(RB_BROKEN_NO_BACKOFF)

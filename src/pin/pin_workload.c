@@ -74,6 +74,12 @@ void pin_widen_until_locked(struct folio *folio)
 	}
 }
 
+void pin_widen_untargeted(void)
+{
+	if (pin_widen_calls & 1)
+		pin_widen();
+}
+
 void pin_race_window(void)
 {
 	/* Long enough for the writeback thread to get through a decision. */
