@@ -29,13 +29,18 @@
 #include "refbench.h"
 #include "pin/pin.h"
 
-/* The family's variant table: one line per design. */
-static const struct pin_ops *const pin_variants[] = {
-	&pin_lock_ops,
-	&pin_flag_ops,
-	&pin_flag_fullmb_ops,
-	&pin_flag_refcount_ops,
-	&pin_bias_ops,
+/* The family's variant table: one registration per design, with its kernel era. */
+struct pin_variant {
+	const struct pin_ops *ops;
+	const char *era;
+};
+static const struct pin_variant pin_variants[] = {
+	{ .ops = &pin_lock_ops, .era = "2019 draft (John Hubbard), no vmstat" },
+	{ .ops = &pin_flag_ops, .era = "2019 posted (Jerome Glisse) + kernel-order back-off, no vmstat" },
+	{ .ops = &pin_flag_fullmb_ops, .era = "as flag, smp_mb() after SetPagePin" },
+	{ .ops = &pin_flag_refcount_ops, .era = "2019 posted, later version, no vmstat" },
+	{ .ops = &pin_bias_ops, .era = "v5.7+ as merged, NR_FOLL_PIN_* vmstat" },
+	{ .ops = &pin_bias_noacct_ops, .era = "v5.7 mechanism without the vmstat accounting" },
 };
 
 #define PIN_BENCH_PAGES	256
@@ -131,8 +136,8 @@ static void pin_register(void)
 	for (size_t v = 0; v < ARRAY_SIZE(pin_variants); v++) {
 		rb_bench *bm;
 
-		pin_benches[v].ops = pin_variants[v];
-		snprintf(name, sizeof(name), "pin/%s/pin_unpin", pin_variants[v]->name);
+		pin_benches[v].ops = pin_variants[v].ops;
+		snprintf(name, sizeof(name), "pin/%s/pin_unpin", pin_variants[v].ops->name);
 		bm = rb_register(name, pin_body, &pin_benches[v]);
 		rb_setup_teardown(bm, pin_setup, pin_teardown);
 		RB_ARGS_PRODUCT(bm, RB_LIST(0, 4), RB_LIST(0, 10, 1000), RB_LIST(0, 2000));

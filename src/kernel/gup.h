@@ -7,6 +7,14 @@
  * GUP_PIN_COUNTING_BIAS to _refcount; a pin of a large folio adds 1 per page
  * to _refcount and to the exact _pincount.
  *
+ * Every FOLL_PIN grab and put also updates the node vmstat counters
+ * NR_FOLL_PIN_ACQUIRED / NR_FOLL_PIN_RELEASED (node_stat_mod_folio(), a
+ * per-CPU diff with a threshold spill into the node's shared counters:
+ * kernel/vmstat.h), as the kernel has since v5.7 (1970dc6f5226). The
+ * __-prefixed forms take @acct: false leaves that accounting out, for the
+ * pin family's bias_noacct (the mechanism alone, to compare it with the
+ * 2019 designs, which had no such counters); every other caller accounts.
+ *
  * Families that model an alternative to one of these (the split family's
  * try_get_folio variants, the pin family's unmerged schemes) keep their own
  * versions in their variant files.
@@ -15,6 +23,7 @@
 #define RB_KERNEL_GUP_H
 
 #include "page_ref.h"
+#include "vmstat.h"
 
 /* gup flags (values of v6.6; FOLL_PIN is internal there, the value is the model's) */
 #define FOLL_WRITE	0x01
@@ -66,6 +75,7 @@ static __always_inline struct folio *try_grab_folio(struct page *page, int refs,
 	else
 		folio_ref_add(folio, refs * (GUP_PIN_COUNTING_BIAS - 1));
 	smp_mb__after_atomic();
+	node_stat_mod_folio(folio, NR_FOLL_PIN_ACQUIRED, refs);
 	return folio;
 }
 
@@ -75,7 +85,7 @@ static __always_inline struct folio *try_grab_folio(struct page *page, int refs,
  * dev_pagemap reference in __gup_device_huge()). One atomic on the refcount
  * (plus one on _pincount for a pinned large folio). Returns 0 or -ENOMEM.
  */
-static __always_inline int try_grab_page(struct page *page, unsigned int flags)
+static __always_inline int __try_grab_page(struct page *page, unsigned int flags, bool acct)
 {
 	struct folio *folio = page_folio(page);
 
@@ -90,8 +100,14 @@ static __always_inline int try_grab_page(struct page *page, unsigned int flags)
 		} else {
 			folio_ref_add(folio, GUP_PIN_COUNTING_BIAS);
 		}
+		if (acct)
+			node_stat_mod_folio(folio, NR_FOLL_PIN_ACQUIRED, 1);
 	}
 	return 0;
+}
+static __always_inline int try_grab_page(struct page *page, unsigned int flags)
+{
+	return __try_grab_page(page, flags, true);
 }
 
 /*
@@ -99,15 +115,22 @@ static __always_inline int try_grab_page(struct page *page, unsigned int flags)
  * v6.6 kernel first tries put_devmap_managed_page_refs() for 1-based FS_DAX
  * pages: that path is the devmap family's.)
  */
-static __always_inline void gup_put_folio(struct folio *folio, int refs, unsigned int flags)
+static __always_inline void __gup_put_folio(struct folio *folio, int refs, unsigned int flags,
+					    bool acct)
 {
 	if (flags & FOLL_PIN) {
+		if (acct)
+			node_stat_mod_folio(folio, NR_FOLL_PIN_RELEASED, refs);
 		if (folio_test_large(folio))
 			atomic_sub(refs, &folio->_pincount);
 		else
 			refs *= GUP_PIN_COUNTING_BIAS;
 	}
 	folio_put_refs(folio, refs);
+}
+static __always_inline void gup_put_folio(struct folio *folio, int refs, unsigned int flags)
+{
+	__gup_put_folio(folio, refs, flags, true);
 }
 
 /*

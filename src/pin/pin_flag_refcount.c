@@ -47,6 +47,10 @@
 #define PIN_FR_OPS	pin_flag_refcount_nomb_ops
 #define PIN_FR_NAME	"flag_refcount_nomb"
 #define PIN_FR_MB()	do { } while (0)
+#elif defined(RB_PIN_WIDEN)
+#define PIN_FR_OPS	pin_flag_refcount_wide_ops
+#define PIN_FR_NAME	"flag_refcount_wide"
+#define PIN_FR_MB()	smp_mb()
 #else
 #define PIN_FR_OPS	pin_flag_refcount_ops
 #define PIN_FR_NAME	"flag_refcount"
@@ -67,8 +71,10 @@ static __always_inline bool fr_track(struct folio *folio)
 	folio_ref_add(folio, GUP_PIN_COUNTING_BIAS - 1);
 	if (wb) {
 #else
+	PIN_WIDEN();		/* before the tracking store (slow: after the writeback wait) */
 	folio_ref_add(folio, GUP_PIN_COUNTING_BIAS - 1);
 	PIN_FR_MB();
+	PIN_WIDEN();		/* after the tracking store, before the writeback check */
 	if (folio_test_writeback(folio)) {
 #endif
 		folio_ref_sub(folio, GUP_PIN_COUNTING_BIAS - 1);
@@ -87,6 +93,7 @@ static int fr_gup_fast(struct folio *folio, struct page *page, pte_t *ptep, ptev
 		folio_put(folio);
 		return -EAGAIN;
 	}
+	PIN_WIDEN_WB(folio);	/* gup-fast: after the re-check, before the tracking */
 	if (!fr_track(folio)) {		/* cannot wait for writeback here */
 		folio_put(folio);
 		st->backoffs++;
@@ -122,6 +129,7 @@ static void fr_unpin(struct folio *folio, struct page *page)
 static bool fr_page_mkclean_pinned(struct folio *folio, int real_maps)
 {
 	(void)real_maps;
+	PIN_WIDEN();		/* writeback: between PG_writeback and the count */
 	PIN_FR_MB();
 	return (unsigned int)folio_ref_count(folio) >= GUP_PIN_COUNTING_BIAS;
 }
@@ -138,5 +146,6 @@ const struct pin_ops PIN_FR_OPS = {
 	.gup_slow = fr_gup_slow,
 	.unpin = fr_unpin,
 	.page_mkclean_pinned = fr_page_mkclean_pinned,
+	.decide = PIN_DECIDE_AFTER_SET_WRITEBACK,
 	.idle_ok = fr_idle_ok,
 };

@@ -31,6 +31,9 @@
 #ifdef RB_BROKEN_FAST_NOLOCK
 #define PIN_LOCK_OPS	pin_lock_nolock_ops
 #define PIN_LOCK_NAME	"lock_nolock"
+#elif defined(RB_PIN_WIDEN)
+#define PIN_LOCK_OPS	pin_lock_wide_ops
+#define PIN_LOCK_NAME	"lock_wide"
 #else
 #define PIN_LOCK_OPS	pin_lock_ops
 #define PIN_LOCK_NAME	"lock"
@@ -47,6 +50,7 @@ static int lock_gup_fast(struct folio *folio, struct page *page, pte_t *ptep, pt
 		folio_put(folio);
 		return -EAGAIN;
 	}
+	PIN_WIDEN_WB(folio);	/* gup-fast: after the re-check, before the tracking */
 #ifndef RB_BROKEN_FAST_NOLOCK
 	if (!folio_trylock(folio)) {
 		folio_put(folio);
@@ -57,8 +61,11 @@ static int lock_gup_fast(struct folio *folio, struct page *page, pte_t *ptep, pt
 		folio_put(folio);
 		return -EBUSY;
 	}
+	PIN_WIDEN();		/* gup-fast: after the writeback check, before the tracking stores */
 	atomic_inc(&page->_mapcount);
+	PIN_WIDEN();		/* gup-fast: between the count and the flag */
 	folio_set_gup_pinned(folio);
+	PIN_WIDEN();		/* gup-fast: after the tracking stores, still locked */
 	folio_unlock(folio);
 #else
 	if (folio_test_writeback(folio)) {
@@ -79,8 +86,10 @@ static void lock_gup_slow(struct folio *folio, struct page *page, spinlock_t *pt
 	(void)st;
 	folio_get(folio);
 	spin_unlock(ptl);
+	PIN_WIDEN_WB(folio);	/* slow: before the page lock (a writeback may start) */
 	folio_lock(folio);
 	folio_wait_writeback(folio);
+	PIN_WIDEN();		/* slow: between the writeback wait and the tracking stores */
 	atomic_inc(&page->_mapcount);
 	folio_set_gup_pinned(folio);
 	folio_unlock(folio);
@@ -99,6 +108,7 @@ static bool lock_page_mkclean_pinned(struct folio *folio, int real_maps)
 	VM_BUG_ON_FOLIO(!folio_test_locked(folio), folio);
 	if (!folio_test_gup_pinned(folio))
 		return false;
+	PIN_WIDEN();		/* page_mkclean: between the flag and the count */
 	if (pin_mapcount_excess(folio, real_maps) > 0)
 		return true;
 	folio_clear_gup_pinned(folio);
@@ -116,5 +126,6 @@ const struct pin_ops PIN_LOCK_OPS = {
 	.gup_slow = lock_gup_slow,
 	.unpin = lock_unpin,
 	.page_mkclean_pinned = lock_page_mkclean_pinned,
+	.decide = PIN_DECIDE_IN_MKCLEAN,
 	.idle_ok = lock_idle_ok,
 };

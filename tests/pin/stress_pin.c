@@ -7,7 +7,7 @@
  *
  * Three pinning threads pin random pages of a small file (gup-fast, then slow
  * GUP), publish the pin in the ground truth (pin_truth_publish(), see
- * pin_common.c for why a report from it is never false), hold it for a short
+ * pin_checks.c for why a report from it is never false), hold it for a short
  * random DMA, and unpin_user_page_dirty_lock() (which clears the slot). The writeback thread
  * writes back every dirty folio back to back, with a short I/O. First with
  * order-0 folios, then with order-4 folios (PTE-mapped), for
@@ -41,16 +41,22 @@
 
 #include "pin/pin.h"
 
-extern const struct pin_ops pin_flag_nobackoff_ops, pin_flag_reordered_ops, pin_flag_refcount_nomb_ops;
+extern const struct pin_ops pin_flag_wbonly_ops, pin_flag_nobackoff_ops, pin_flag_reordered_ops, pin_flag_refcount_nomb_ops;
 extern const struct pin_ops pin_lock_nolock_ops, pin_bias_norecheck_ops;
+extern const struct pin_ops pin_lock_wide_ops, pin_flag_wide_ops, pin_flag_fullmb_wide_ops,
+	pin_flag_refcount_wide_ops, pin_bias_wide_ops;
 
 static const struct pin_ops *const variants[] = {
 	&pin_lock_ops, &pin_flag_ops, &pin_flag_fullmb_ops, &pin_flag_refcount_ops, &pin_bias_ops,
+	&pin_bias_noacct_ops,
+	/* widened builds of the real ones (RB_PIN_WIDEN), correct */
+	&pin_lock_wide_ops, &pin_flag_wide_ops, &pin_flag_fullmb_wide_ops, &pin_flag_refcount_wide_ops,
+	&pin_bias_wide_ops,
 	/* broken, for --expect-violation */
-	&pin_flag_nobackoff_ops, &pin_flag_reordered_ops, &pin_flag_refcount_nomb_ops,
+	&pin_flag_wbonly_ops, &pin_flag_nobackoff_ops, &pin_flag_reordered_ops, &pin_flag_refcount_nomb_ops,
 	&pin_lock_nolock_ops, &pin_bias_norecheck_ops,
 };
-#define NR_CORRECT	5	/* the correct designs come first */
+#define NR_CORRECT	11	/* the correct designs come first */
 
 #define NR_PINNERS	3
 #define DMA_MAX_NS	1500
@@ -121,6 +127,7 @@ static int run(const struct pin_ops *ops, unsigned int order, unsigned int nr_fo
 	uint64_t pinned_before;
 	unsigned int i, final_pinned, expect_final;
 	double t0;
+	uint64_t min_ops;
 	int bad;
 
 	pf = pin_file_create(ops, order, nr_folios, err, sizeof(err));
@@ -132,6 +139,31 @@ static int run(const struct pin_ops *ops, unsigned int order, unsigned int nr_fo
 	pf->wb_rate = -1;
 	pf->io_ns = 1000;
 	pf->wb_yield = true;
+	if (strstr(ops->name, "_wide")) {
+		/*
+		 * Widened: writeback also yields between page_mkclean and
+		 * set_page_writeback (the window the kernel order opens), and
+		 * its I/O (24 rounds of 1 us and a yield) outlasts the pinners'
+		 * widened windows (up to 4 yields between a pin's tracking and
+		 * its return), so a pin that gets in after a "not pinned" is
+		 * still held when the I/O ends.
+		 */
+		pf->wb_widen = true;
+		pf->io_ns = 1000;
+		pf->io_rounds = 24;
+	}
+	if (expect) {
+		/*
+		 * The broken twins: the I/O outlasts the twins' race window
+		 * (pin_race_window(), 2 us), so a pin that gets in after the
+		 * decision is still held when the I/O ends. flag_wbonly's bug
+		 * lives in writeback's window between page_mkclean and
+		 * set_page_writeback: widen that one (for the others it only
+		 * makes their own window, on the pinner's side, rarer to hit).
+		 */
+		pf->wb_widen = ops == &pin_flag_wbonly_ops;
+		pf->io_ns = 4000;
+	}
 	if (!strncmp(ops->name, "bias", 4) && order == 0) {
 		/* 1024 ordinary references (e.g. 1023 more mappings): a "pin" to bias. */
 		pf->extra_refs = GUP_PIN_COUNTING_BIAS;
@@ -214,12 +246,17 @@ static int run(const struct pin_ops *ops, unsigned int order, unsigned int nr_fo
 	}
 	bad = pin_check_conservation(pf);
 	res->failures += bad;
-	if (!expect && res->mkclean < 100) {
+	/*
+	 * Widened runs spend most of their time in yields: fewer operations,
+	 * every one of them through every window; ask for 10, not 100.
+	 */
+	min_ops = strstr(ops->name, "_wide") ? 10 : 100;
+	if (!expect && res->mkclean < min_ops) {
 		fprintf(stderr, "stress_pin: only %lu page_mkclean calls: the race was not exercised\n",
 			res->mkclean);
 		res->failures++;
 	}
-	if (!expect && tot.fast < 100) {
+	if (!expect && tot.fast < min_ops) {
 		fprintf(stderr, "stress_pin: only %lu gup-fast pins: the race was not exercised\n",
 			tot.fast);
 		res->failures++;
@@ -249,7 +286,7 @@ static int self_test(void)
 				fprintf(stderr, "%s\n", err);
 				return 1;
 			}
-			if (ops == &pin_bias_ops && order == 0) {
+			if (!strncmp(ops->name, "bias", 4) && order == 0) {
 				pf->extra_refs = GUP_PIN_COUNTING_BIAS;
 				folio_ref_add(pf->folios[0], pf->extra_refs);
 			}
