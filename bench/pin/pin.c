@@ -49,7 +49,7 @@ static const struct pin_variant pin_variants[] = {
 struct pin_bench {
 	const struct pin_ops *ops;
 	struct pin_file *pf;
-	uint64_t wb_mkclean0, wb_fp0;
+	uint64_t wb_mkclean0, wb_fp0, wb_missed0;
 };
 static struct pin_bench pin_benches[ARRAY_SIZE(pin_variants)];
 
@@ -101,6 +101,7 @@ static void pin_body(rb_state *st, void *ctx)
 	if (tid == 0) {
 		b->wb_mkclean0 = atomic_load_explicit(&pf->wb.mkclean, mo_relaxed);
 		b->wb_fp0 = atomic_load_explicit(&pf->wb.fp, mo_relaxed);
+		b->wb_missed0 = atomic_load_explicit(&pf->wb.violations, mo_relaxed);
 	}
 	for (; n; n--) {
 		struct folio *folio;
@@ -123,6 +124,10 @@ static void pin_body(rb_state *st, void *ctx)
 
 		rb_counter(st, "mkclean/s", (double)mk, RB_IS_RATE);
 		rb_counter(st, "fp/decision", mk ? (double)fp / (double)mk : 0.0, RB_COUNTER_DEFAULT);
+		/* Missed pins seen by the ground-truth check (pin_checks.c): must be 0. */
+		rb_counter(st, "missed",
+			   (double)(atomic_load_explicit(&pf->wb.violations, mo_relaxed) - b->wb_missed0),
+			   RB_COUNTER_DEFAULT);
 	}
 }
 
