@@ -1350,7 +1350,7 @@ int pd_cmd_findings(int argc, char **argv)
 	/* a matrix run's file holds one process per cell: a "run", not a process */
 	/* a matrix run with --processes=K: K groups, each a process of every cell */
 	const char *unit = d.matrix ? (gmax == 1 ? "run (a process per cell)" :
-				       d.nfiles == 1 ? "processes per cell (refbench-matrix --processes)" :
+				       d.nfiles == 1 ? "processes of each cell" :
 				       "runs (a process per cell)")
 				    : (gmax == 1 ? "process" : "processes");
 
