@@ -586,9 +586,14 @@ int main(int argc, char **argv)
 			char d[32];
 
 			mx_fmt_duration(d, sizeof(d), total);
+			int k = plan.processes > 1 ? plan.processes : 1;
+			size_t nc = plan.ncells / (size_t)k;
+
 			printf("refbench-matrix: preset %s, %zu cell%s (%zu skipped, see --dry-run), "
-			       "estimated %s, into %s\n", plan.preset, plan.ncells,
-			       plan.ncells == 1 ? "" : "s", plan.nskips, d, dir);
+			       "%d process%s x %d repetition%s each (%zu refbench runs), estimated %s, "
+			       "into %s\n", plan.preset, nc, nc == 1 ? "" : "s", plan.nskips, k,
+			       k > 1 ? "es" : "", plan.repetitions, plan.repetitions == 1 ? "" : "s",
+			       plan.ncells, d, dir);
 			fflush(stdout);
 		}
 	}
