@@ -61,6 +61,44 @@ expect 0 "one process a side: the repetitions are compared" "$C" --format=json "
 expect 0 "A/A, text: says how many got a verdict" "$C" "$A" "$B"
 grep -q -E '^verdicts: [0-9]+ of 17 benchmarks got one' "$T/out" || bad "no 'verdicts: K of N' line"
 
+echo "-- the quick preset's A/A: two scripts/bench runs, 66 key cells x 5 processes x 2 repetitions"
+QA=$D/aa-quick-a.json; QB=$D/aa-quick-b.json
+expect 0 "quick A/A: no regression" "$C" --format=json "$QA" "$QB"
+echo "     quick A/A counts: $(js '.summary | "\(.compared) compared, \(.no_change) no change, \(.too_noisy) too noisy, \(.improvements) improvement(s), \(.regressions) regression(s)"')"
+[ "$(js .summary.compared)" = 66 ] || bad "quick A/A: $(js .summary.compared) compared, want 66"
+[ "$(js .summary.regressions)" = 0 ] || bad "quick A/A: $(js .summary.regressions) regressions"
+[ "$(js .summary.improvements)" = 0 ] || bad "quick A/A: $(js .summary.improvements) improvements"
+[ "$(js .summary.by_process)" = 66 ] || bad "quick A/A: $(js .summary.by_process) of 66 rows over processes"
+# The same runs with each side's 5 processes pooled into one run (the
+# repetitions as independent samples): a false regression. Over the
+# processes: none.
+for s in a b; do
+  jq '.benchmarks |= map(.repetition_index = ((.matrix_process - 1) * 2 + .repetition_index) |
+        .matrix_cell = "x" | del(.matrix_process))' "$D/aa-quick-$s.json" > "$T/q$s-pooled.json"
+done
+expect 1 "quick A/A pooled (pseudo-replication): a false regression" "$C" --format=json "$T/qa-pooled.json" "$T/qb-pooled.json"
+[ "$(js .summary.by_process)" = 0 ] || bad "pooled: compared over processes"
+# x1.2 on one side: a host factor, not a regression
+scale "$QB" "$T/qb12.json" 1.2
+expect 0 "quick A/A, B x1.2: no regression" "$C" --format=json "$QA" "$T/qb12.json"
+[ "$(js .summary.regressions)" = 0 ] || bad "quick x1.2: $(js .summary.regressions) regressions"
+[ "$(js .host_factor.single_threaded.applied)" = true ] || bad "quick x1.2: host factor not applied"
+# a real 10% slowdown of one cell (B's processes of that cell x1.1), among all
+# 66 key cells (Holm over 66): exactly that cell is a regression
+QCELL='pin/flag_fullmb/pin_unpin/order:0/wb:0/dma:0/real_time/threads:1'
+scale "$QB" "$T/qb-slow10.json" 1.10 "$QCELL"
+expect 1 "quick A/A, one cell +10%: a regression" "$C" --format=json "$QA" "$T/qb-slow10.json"
+[ "$(js "[.benchmarks[] | select(.verdict == \"regression\") | .name] | join(\",\")")" = "$QCELL" ] ||
+  bad "quick +10%: regressions $(js '[.benchmarks[] | select(.verdict == "regression") | .name]')"
+scale "$T/qb12.json" "$T/qb12-slow10.json" 1.10 "$QCELL"
+expect 1 "quick A/A, B x1.2 and one cell +10%: that cell is a regression" "$C" --format=json "$QA" "$T/qb12-slow10.json"
+[ "$(js "[.benchmarks[] | select(.verdict == \"regression\") | .name] | join(\",\")")" = "$QCELL" ] ||
+  bad "quick x1.2 +10%: regressions $(js '[.benchmarks[] | select(.verdict == "regression") | .name]')"
+expect 0 "quick A/A through --ratio=findings: no regression" "$C" --format=json --ratio=findings "$QA" "$QB"
+[ "$(js .summary.regressions)" = 0 ] || bad "quick ratios: $(js .summary.regressions) regressions"
+[ "$(js '[.benchmarks[] | select(.level == "processes")] | length')" = "$(js .summary.compared)" ] ||
+  bad "quick ratios: not every ratio compared over processes"
+
 echo "-- a host factor is not a regression (issue 18)"
 # The baseline's own runs as the contender on a host 1.2x slower: every cell,
 # calibration cells included, x1.2 (the runs renumbered: not the same rows).
