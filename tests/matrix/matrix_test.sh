@@ -402,6 +402,26 @@ front)
 		grep -qF "== Compare with $B/$key/matrix-quick.json" "$W/out2" && ok "front: compared" ||
 			bad "front: not compared: $(cat "$W/out2")"
 		check "front: compare.json written" 1 "$("$J" "$d2/compare.json" '.benchmarks#')"
+		# scripts/bench's comparison (--compare-cells): the key cells, how
+		# many got a verdict, the comparison's basis; one line without a baseline
+		printf '# key cells\nharness/capi/empty\n' >"$W/keycells"
+		"$MATRIX_ROOT/scripts/matrix" --no-plot --compare-cells="$W/keycells" --resume "$d2" >"$W/out4" 2>&1
+		check "front --compare-cells: exit" 0 $?
+		check "front --compare-cells: the key cells said" 1 \
+			"$(grep -c "^== Compare with $B/$key/matrix-quick.json: the key cells (1 in scripts/findings --cells" "$W/out4")"
+		check "front --compare-cells: the verdict count" 1 \
+			"$(grep -cE '^   verdicts: [01] of 1 key cells got one \([0-9]+%\)$' "$W/out4")"
+		check "front --compare-cells: the comparison's basis" 1 "$(grep -c '^   comparison: ' "$W/out4")"
+		check "front --compare-cells: over processes" 1 "$(grep -c '^   process level: 1 of 1 rows' "$W/out4")"
+		[ -s "$d2/compare.txt" ] && ok "front --compare-cells: the full table in compare.txt" ||
+			bad "front --compare-cells: no compare.txt"
+		RB_BASELINES_DIR=$W/nobase "$MATRIX_ROOT/scripts/matrix" --no-plot --compare-cells="$W/keycells" \
+			--resume "$d2" >"$W/out5" 2>&1
+		check "front --compare-cells without a baseline: exit" 0 $?
+		check "front --compare-cells without a baseline: one line" 1 \
+			"$(grep -c '^== Compare: no baseline for machine key .* yet (.*): not compared' "$W/out5")"
+		check "front --compare-cells without a baseline: nothing more about it" 0 \
+			"$(grep -c '^   ' "$W/out5")"
 	else
 		grep -q '^== Compare: compare tool not available' "$W/out2" && ok "front: no compare tool, said" ||
 			bad "front: $(cat "$W/out2")"
