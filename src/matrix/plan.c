@@ -41,10 +41,10 @@ static const struct preset presets[] = {
 	 * state) is larger than within one, so refbench-compare's verdicts and
 	 * the findings' intervals are made over processes (docs/compare.md), and
 	 * need several of them; 5 is the fewest whose run-level comparison
-	 * resolves a few percent. Measured on the 2-vCPU VM: about 0.2 s of CPU
-	 * per process of a key cell at 2 repetitions (16 GiB grab cells 0.4 s),
-	 * so about 75 s of cells, 2-3 minutes with the build check, comparison
-	 * and plots.
+	 * resolves a few percent. Measured on the 2-vCPU VM at load 0.3-2:
+	 * 201 s of cells, 3m11s-3m27s in all (docs/matrix.md): the 14 key cells
+	 * with 16 GiB of modelled memory take 2.4 s per process (their set-up),
+	 * 168 s of the 201.
 	 */
 	{ "quick", "none,compact", "local", "0.02", 2, 5, true },
 	/* everything this machine can give */
