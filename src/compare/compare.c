@@ -104,6 +104,76 @@ static double *logs_of(const double *v, size_t n, double shift)
 	return l;
 }
 
+/*
+ * Per run: the median of the log values @l[i] of run @run[i]; the medians
+ * into @out (room for @n), their count returned.
+ */
+static size_t run_medians(const double *l, const unsigned *run, size_t n, double *out,
+			  double *tmp)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		size_t m = 0, j;
+
+		for (j = 0; j < i; j++)
+			if (run[j] == run[i])
+				break;
+		if (j < i)
+			continue;	/* that run is done */
+		for (j = i; j < n; j++)
+			if (run[j] == run[i])
+				tmp[m++] = l[j];
+		out[k++] = rb_median(tmp, m);
+	}
+	return k;
+}
+
+/*
+ * Process level (docs/compare.md): when a side has RB_MIN_PROCESSES runs or
+ * more, the unit is the run, not the repetition. Repetitions of one process
+ * share its memory placement, frequency and cache state, so they vary less
+ * than processes do; pooled as independent samples they make intervals too
+ * narrow (an A/A of 5 processes x 5 repetitions gave 5 false improvements in
+ * 17 cells). Each run is summarised by the median of its log values, and the
+ * two sides' run medians are compared with Welch's t: the change is the
+ * difference of their means, the interval Welch's, the p Welch's (a side with
+ * one run takes the other side's spread). 1 on a row compared so, 0 when the
+ * runs are too few (the caller compares repetitions), -1 out of memory.
+ */
+static int analyse_runs(struct rb_cmp_row *row, const double *la, const unsigned *ra, size_t na,
+			const double *lb, const unsigned *rb, size_t nb, double alpha)
+{
+	size_t n = na > nb ? na : nb, ka, kb;
+	double *ma = malloc((n + 1) * sizeof(double)), *mb = malloc((n + 1) * sizeof(double));
+	double *tmp = malloc((n + 1) * sizeof(double));
+	struct rb_welch w;
+	int rc = 0;
+
+	if (!ma || !mb || !tmp) {
+		rc = -1;
+		goto out;
+	}
+	ka = run_medians(la, ra, na, ma, tmp);
+	kb = run_medians(lb, rb, nb, mb, tmp);
+	if ((ka < RB_MIN_PROCESSES && kb < RB_MIN_PROCESSES) || rb_welch(ma, ka, mb, kb, alpha, &w))
+		goto out;
+	row->by_process = 1;
+	row->ka = ka;
+	row->kb = kb;
+	row->p = w.p;
+	row->exact_p = 0;
+	row->change = expm1(w.shift);
+	row->lo = expm1(w.lo);
+	row->hi = expm1(w.hi);
+	rc = 1;
+out:
+	free(ma);
+	free(mb);
+	free(tmp);
+	return rc;
+}
+
 /* The row's statistics on log values @la, @lb (the contender's already normalised). */
 static int analyse_logs(struct rb_cmp_row *row, const double *la, size_t na, const double *lb,
 			size_t nb, double alpha)
@@ -146,7 +216,11 @@ static int analyse(struct rb_cmp_row *row, const struct gb_bench *ba, const stru
 	row->deterministic = 0;
 	la = logs_of(ba->v, ba->n, 0);
 	lb = logs_of(bb->v, bb->n, logh);
-	rc = !la || !lb ? -1 : analyse_logs(row, la, ba->n, lb, bb->n, alpha);
+	rc = !la || !lb ? -1 : analyse_runs(row, la, ba->run, ba->n, lb, bb->run, bb->n, alpha);
+	if (rc == 0)
+		rc = analyse_logs(row, la, ba->n, lb, bb->n, alpha);
+	else if (rc == 1)
+		rc = 0;
 	free(la);
 	free(lb);
 	if (hf) {
@@ -181,6 +255,8 @@ static void decide(struct rb_cmp_row *row, double t, double alpha, double alpha_
 	} else {
 		row->verdict = RB_TOO_NOISY;
 		n = row->na < row->nb ? row->na : row->nb;
+		if (row->by_process)
+			n = row->ka < row->kb ? row->kb : row->ka;	/* a one-run side borrows */
 		if (!isfinite(lo) || !isfinite(hi)) {
 			row->reps_needed = min_reps(alpha_needs);
 			return;
@@ -291,16 +367,19 @@ static void effective_reps(const struct gb_bench *b, long *rep)
  * window), so whatever scales the whole run (the host, its clock) cancels.
  */
 static double *ratio_logs(const struct gb_bench *num, const struct gb_bench *den,
-			  const unsigned *run_of, size_t *n)
+			  const unsigned *run_of, size_t *n, unsigned **runs)
 {
 	long *rn = malloc((num->n + 1) * sizeof(*rn)), *rd = malloc((den->n + 1) * sizeof(*rd));
 	double *l = malloc((num->n + 1) * sizeof(*l));
 
 	*n = 0;
-	if (!rn || !rd || !l) {
+	*runs = malloc((num->n + 1) * sizeof(**runs));
+	if (!rn || !rd || !l || !*runs) {
 		free(rn);
 		free(rd);
 		free(l);
+		free(*runs);
+		*runs = NULL;
 		return NULL;
 	}
 	effective_reps(num, rn);
@@ -308,6 +387,7 @@ static double *ratio_logs(const struct gb_bench *num, const struct gb_bench *den
 	for (size_t i = 0; i < num->n; i++)
 		for (size_t j = 0; j < den->n; j++)
 			if (run_of[num->run[i]] == run_of[den->run[j]] && rn[i] == rd[j]) {
+				(*runs)[*n] = run_of[num->run[i]];
 				l[(*n)++] = log(num->v[i]) - log(den->v[j]);
 				break;
 			}
@@ -365,8 +445,10 @@ static int ratio_rows(const struct gb_file *a, const struct gb_file *b,
 			const struct gb_bench *na = &a->b[i], *nb, *da, *db;
 			char den[1024], full[2100];
 			double *la, *lb;
+			unsigned *rla = NULL, *rlb = NULL;
 			size_t nla, nlb;
 			struct rb_cmp_row *row;
+			int byp;
 
 			if (!selected(sel, na->name) || regexec(&re, na->name, 10, m, 0))
 				continue;
@@ -381,11 +463,13 @@ static int ratio_rows(const struct gb_file *a, const struct gb_file *b,
 					first_noden = na->name;
 				continue;
 			}
-			la = ratio_logs(na, da, ma, &nla);
-			lb = ratio_logs(nb, db, mb, &nlb);
+			la = ratio_logs(na, da, ma, &nla, &rla);
+			lb = ratio_logs(nb, db, mb, &nlb, &rlb);
 			if (!la || !lb) {
 				free(la);
 				free(lb);
+				free(rla);
+				free(rlb);
 				regfree(&re);
 				failf(err, "out of memory");
 				goto out;
@@ -394,6 +478,8 @@ static int ratio_rows(const struct gb_file *a, const struct gb_file *b,
 				unpaired++;
 				free(la);
 				free(lb);
+				free(rla);
+				free(rlb);
 				continue;
 			}
 			if (k == cap) {
@@ -404,6 +490,8 @@ static int ratio_rows(const struct gb_file *a, const struct gb_file *b,
 				if (!nr) {
 					free(la);
 					free(lb);
+					free(rla);
+					free(rlb);
 					regfree(&re);
 					failf(err, "out of memory");
 					goto out;
@@ -414,7 +502,10 @@ static int ratio_rows(const struct gb_file *a, const struct gb_file *b,
 			memset(row, 0, sizeof(*row));
 			snprintf(full, sizeof(full), "%s / %s", na->name, den);
 			row->owned = strdup(full);
-			if (!row->owned || analyse_logs(row, la, nla, lb, nlb, o->alpha)) {
+			byp = row->owned ? analyse_runs(row, la, rla, nla, lb, rlb, nlb, o->alpha) : -1;
+			free(rla);
+			free(rlb);
+			if (byp < 0 || (!byp && analyse_logs(row, la, nla, lb, nlb, o->alpha))) {
 				free(row->owned);
 				free(la);
 				free(lb);
@@ -804,6 +895,7 @@ int rb_compare(const struct gb_file *a, const struct gb_file *b, const struct rb
 		p[i] = r->rows[i].p;
 	rb_adjust_pvalues(p, p, k, o->correction);
 	for (size_t i = 0; i < k; i++) {
+		r->by_process += r->rows[i].by_process;
 		r->rows[i].p_adj = p[i];
 		/* Holm tests its smallest p at alpha / k; BH's largest at alpha. */
 		decide(&r->rows[i], r->threshold, o->alpha,
@@ -890,7 +982,8 @@ static void fmt_p(char *buf, size_t len, const struct rb_cmp_row *row)
 static void fmt_verdict(char *buf, size_t len, const struct rb_cmp_row *row)
 {
 	if (row->verdict == RB_TOO_NOISY && row->reps_needed > 0)
-		snprintf(buf, len, "too noisy (needs ~%ld reps)%s", row->reps_needed,
+		snprintf(buf, len, "too noisy (needs ~%ld %s)%s", row->reps_needed,
+			 row->by_process ? "processes" : "reps",
 			 row->calibration ? " (calibration)" : "");
 	else
 		snprintf(buf, len, "%s%s", rb_verdict_name(row->verdict),
@@ -926,6 +1019,10 @@ static void print_header_lines(const struct rb_cmp_result *r, FILE *out, const c
 			r->opts.metric == GB_CPU_TIME ? "cpu_time" : "real_time", 100 * r->threshold,
 			r->opts.alpha, corr_name(r->opts.correction), r->nrows,
 			100 * (1 - r->opts.alpha), r->a->machine_key);
+	if (!r->instructions && r->by_process)
+		fprintf(out, "%sprocess level: %zu of %zu rows have >= %d processes on a side: "
+			"compared over the processes' medians (Welch t, its interval), not the "
+			"pooled repetitions\n", pre, r->by_process, r->nrows, RB_MIN_PROCESSES);
 	if (r->ratio_mode) {
 		fprintf(out, "%scomparison: within-run ratios NUMERATOR / DENOMINATOR (rows paired by "
 			"run and repetition), baseline's ratio against the contender's: a host "
@@ -1131,6 +1228,12 @@ static void print_json(const struct rb_cmp_result *r, FILE *out)
 		json_object_set_new(o, "change_raw", num_or_null(row->raw_change));
 		json_object_set_new(o, "n_baseline", json_integer((json_int_t)row->na));
 		json_object_set_new(o, "n_contender", json_integer((json_int_t)row->nb));
+		json_object_set_new(o, "level", json_string(row->by_process ? "processes" :
+								 "repetitions"));
+		if (row->by_process) {
+			json_object_set_new(o, "processes_baseline", json_integer((json_int_t)row->ka));
+			json_object_set_new(o, "processes_contender", json_integer((json_int_t)row->kb));
+		}
 		json_object_set_new(o, "verdict", json_string(row->verdict == RB_REGRESSION ?
 					"regression" : rb_verdict_name(row->verdict)));
 		json_object_set_new(o, "repetitions_needed", row->reps_needed > 0 ?
@@ -1150,6 +1253,7 @@ static void print_json(const struct rb_cmp_result *r, FILE *out)
 	json_object_set_new(sum, "with_verdict", json_integer((json_int_t)(r->counts[RB_REGRESSION] +
 				r->counts[RB_IMPROVEMENT] + r->counts[RB_NO_CHANGE])));
 	json_object_set_new(sum, "not_comparable", json_integer((json_int_t)r->not_comparable));
+	json_object_set_new(sum, "by_process", json_integer((json_int_t)r->by_process));
 	json_object_set_new(root, "summary", sum);
 	json_object_set_new(root, "exit_code", json_integer(r->exit_code));
 	json_dumpf(root, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);

@@ -63,8 +63,19 @@ struct rb_cmp_row {
 	double p, p_adj;	/* NaN for exact (deterministic) rows */
 	int exact_p, deterministic;
 	enum rb_verdict verdict;
-	long reps_needed;	/* too noisy: repetitions per side it would need; -1 unknown */
+	long reps_needed;	/* too noisy: repetitions (by_process: processes) per side it
+				   would need; -1 unknown */
+	/*
+	 * by_process: a side has >= RB_MIN_PROCESSES runs (processes): the
+	 * inference is over the runs' medians (Welch t), not over the pooled
+	 * repetitions (docs/compare.md, "Processes, not repetitions").
+	 */
+	int by_process;
+	size_t ka, kb;		/* runs (processes) per side */
 };
+
+/* A side with this many runs of a benchmark makes its comparison process-level. */
+#define RB_MIN_PROCESSES 3
 
 /* Per thread class: [0] single-threaded cells, [1] multi-threaded cells. */
 struct rb_host_factor {
@@ -92,6 +103,7 @@ struct rb_cmp_result {
 	int normalised;		/* absolute times divided by a host factor */
 	struct rb_host_factor hf[2];
 	size_t not_comparable;	/* the same error on both sides */
+	size_t by_process;	/* rows compared over processes */
 	int exit_code;		/* 0 no regression, 1 regression */
 };
 

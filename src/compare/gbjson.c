@@ -269,15 +269,20 @@ static long run_index(struct gb_file *f, struct run_table *t, const char *label)
 static void run_label(json_t *row, char *buf, size_t len)
 {
 	json_t *r = json_object_get(row, "refbench_run"), *c = json_object_get(row, "matrix_cell");
-	char rs[64] = "", cs[64] = "";
+	json_t *p = json_object_get(row, "matrix_process");
+	char rs[64] = "", cs[64] = "", ps[40] = "";
 
 	if (json_is_integer(r))
 		snprintf(rs, sizeof(rs), "run %lld", (long long)json_integer_value(r));
 	else if (json_is_string(r))
 		snprintf(rs, sizeof(rs), "run %.50s", json_string_value(r));
+	/* refbench-matrix --processes: the cell's process (ratios pair process k with k) */
+	if (json_is_integer(p))
+		snprintf(ps, sizeof(ps), "process %lld", (long long)json_integer_value(p));
 	if (json_is_string(c))
 		snprintf(cs, sizeof(cs), "cell %.50s", json_string_value(c));
-	snprintf(buf, len, "%s%s%s", rs, *rs && *cs ? ", " : "", cs);
+	snprintf(buf, len, "%s%s%s%s%s", rs, *rs && (*ps || *cs) ? ", " : "", ps,
+		 *ps && *cs ? ", " : "", cs);
 }
 
 struct key {

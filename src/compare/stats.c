@@ -287,3 +287,139 @@ int rb_adjust_pvalues(const double *p, double *adj, size_t k, enum rb_correction
 	free(s);
 	return 0;
 }
+
+/* The continued fraction of the incomplete beta function (modified Lentz). */
+static double beta_cf(double a, double b, double x)
+{
+	const double tiny = 1e-300;
+	double c = 1, d = 1 - (a + b) * x / (a + 1), h;
+
+	if (fabs(d) < tiny)
+		d = tiny;
+	d = 1 / d;
+	h = d;
+	for (int m = 1; m <= 300; m++) {
+		double m2 = 2.0 * m, aa, del;
+
+		aa = m * (b - m) * x / ((a + m2 - 1) * (a + m2));
+		d = 1 + aa * d;
+		if (fabs(d) < tiny)
+			d = tiny;
+		c = 1 + aa / c;
+		if (fabs(c) < tiny)
+			c = tiny;
+		d = 1 / d;
+		h *= d * c;
+		aa = -(a + m) * (a + b + m) * x / ((a + m2) * (a + m2 + 1));
+		d = 1 + aa * d;
+		if (fabs(d) < tiny)
+			d = tiny;
+		c = 1 + aa / c;
+		if (fabs(c) < tiny)
+			c = tiny;
+		d = 1 / d;
+		del = d * c;
+		h *= del;
+		if (fabs(del - 1) < 1e-15)
+			break;
+	}
+	return h;
+}
+
+/* The regularised incomplete beta function I_x(a, b). */
+static double ibeta(double a, double b, double x)
+{
+	double bt;
+
+	if (x <= 0)
+		return 0;
+	if (x >= 1)
+		return 1;
+	bt = exp(lgamma(a + b) - lgamma(a) - lgamma(b) + a * log(x) + b * log1p(-x));
+	if (x < (a + 1) / (a + b + 2))
+		return bt * beta_cf(a, b, x) / a;
+	return 1 - bt * beta_cf(b, a, 1 - x) / b;
+}
+
+double rb_t_p_two_sided(double t, double df)
+{
+	if (!(df > 0) || isnan(t))
+		return NAN;
+	if (isinf(t))
+		return 0;
+	return ibeta(df / 2, 0.5, df / (df + t * t));
+}
+
+double rb_t_quantile_two_sided(double alpha, double df)
+{
+	double lo = 0, hi = 1;
+
+	if (!(df > 0) || !(alpha > 0) || !(alpha < 1))
+		return NAN;
+	while (rb_t_p_two_sided(hi, df) > alpha && hi < 1e300)
+		hi *= 2;
+	for (int i = 0; i < 200 && hi - lo > 1e-12 * hi; i++) {
+		double mid = (lo + hi) / 2;
+
+		if (rb_t_p_two_sided(mid, df) > alpha)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return (lo + hi) / 2;
+}
+
+int rb_welch(const double *a, size_t m, const double *b, size_t n, double alpha,
+	     struct rb_welch *w)
+{
+	double ma = 0, mb = 0, va = 0, vb = 0, se2, df, q;
+
+	memset(w, 0, sizeof(*w));
+	if (!m || !n || m + n < 3 || (m < 2 && n < 2))
+		return -1;
+	for (size_t i = 0; i < m; i++)
+		ma += a[i];
+	for (size_t i = 0; i < n; i++)
+		mb += b[i];
+	ma /= (double)m;
+	mb /= (double)n;
+	for (size_t i = 0; i < m; i++)
+		va += (a[i] - ma) * (a[i] - ma);
+	for (size_t i = 0; i < n; i++)
+		vb += (b[i] - mb) * (b[i] - mb);
+	if (m > 1)
+		va /= (double)(m - 1);
+	if (n > 1)
+		vb /= (double)(n - 1);
+	if (m > 1 && n > 1) {
+		double ea = va / (double)m, eb = vb / (double)n;
+
+		se2 = ea + eb;
+		df = se2 > 0 ? se2 * se2 / (ea * ea / (double)(m - 1) + eb * eb / (double)(n - 1)) :
+		     (double)(m + n - 2);
+		w->pooled_from = 0;
+	} else {
+		/* one side has one value: its spread is taken to be the other's */
+		double v = m > 1 ? va : vb;
+
+		se2 = v * (1 / (double)m + 1 / (double)n);
+		df = (double)((m > 1 ? m : n) - 1);
+		w->pooled_from = m > 1 ? 1 : 2;
+	}
+	w->shift = mb - ma;
+	w->se = sqrt(se2);
+	w->df = df;
+	if (w->se > 0) {
+		w->t = w->shift / w->se;
+		w->p = rb_t_p_two_sided(w->t, df);
+		q = rb_t_quantile_two_sided(alpha, df);
+	} else {
+		/* no spread at all: an exact difference */
+		w->t = w->shift == 0 ? 0 : copysign(INFINITY, w->shift);
+		w->p = w->shift == 0 ? 1 : 0;
+		q = 0;
+	}
+	w->lo = w->shift - q * w->se;
+	w->hi = w->shift + q * w->se;
+	return 0;
+}

@@ -46,6 +46,25 @@ enum rb_correction { RB_CORR_HOLM, RB_CORR_BH, RB_CORR_NONE };
 /* Adjusts p[0..k) into adj[0..k) (may alias). NaN p-values are left as they are. */
 int rb_adjust_pvalues(const double *p, double *adj, size_t k, enum rb_correction how);
 
+/* Student's t: the two-sided p-value of @t with @df degrees of freedom, and its inverse. */
+double rb_t_p_two_sided(double t, double df);
+double rb_t_quantile_two_sided(double alpha, double df);
+
+/*
+ * Welch's two-sample t on per-process summaries (refbench-compare's
+ * process-level comparison, docs/compare.md): shift = mean(b) - mean(a), its
+ * (1 - alpha) interval with the Welch-Satterthwaite degrees of freedom, and
+ * the two-sided p. A side with one value takes the other side's variance
+ * (pooled_from: 0 both sides, 1 from a, 2 from b; df that side's n - 1).
+ * Returns 0, or -1 when neither side has two values.
+ */
+struct rb_welch {
+	double shift, lo, hi, se, df, t, p;
+	int pooled_from;
+};
+int rb_welch(const double *a, size_t m, const double *b, size_t n, double alpha,
+	     struct rb_welch *w);
+
 /* The upper alpha quantile of the standard normal distribution. */
 double rb_normal_quantile_upper(double alpha);
 

@@ -31,14 +31,18 @@ static void usage(FILE *f)
 "directory, and merges the cells into RUN_DIR/refbench.json (docs/matrix.md).\n"
 "\n"
 "  --preset=quick|full       quick (default): unbound + compact, min_time 0.02 s,\n"
-"                            3 repetitions; full: every placement and memory\n"
-"                            placement the machine gives, min_time 0.05 s, 3 reps\n"
+"                            5 processes x 2 repetitions per cell; full: every\n"
+"                            placement and memory placement the machine gives,\n"
+"                            min_time 0.05 s, 1 process x 3 repetitions\n"
 "  --families=LIST           only these families (comma list; refbench --list-families)\n"
 "  --placements=LIST         only these CPU placements (none, compact, scatter, ...)\n"
 "  --memory=LIST             memory placements for bound cells (local, remote, interleave)\n"
 "  --benchmark_filter=REGEX  only the benchmarks Google Benchmark's filter selects\n"
 "  --benchmark_min_time=S    instead of the preset's\n"
 "  --benchmark_repetitions=N instead of the preset's\n"
+"  --processes=K             run each cell as K refbench processes (interleaved\n"
+"                            round-robin over the plan, a cell file each, merged\n"
+"                            as one benchmark; instead of the preset's)\n"
 "  --perf-events=LIST        counters for every cell (refbench --perf-events)\n"
 "  --dry-run                 print the cells, the skipped cells and why, the estimate\n"
 "  --topology=FILE|SPEC      with --dry-run: plan for that hwloc topology\n"
@@ -172,14 +176,21 @@ static void print_plan(const struct mx_plan *p, double total)
 	size_t nhist = 0;
 	char d[32];
 
-	printf("# refbench-matrix plan: preset %s, min_time %s s, %d repetition%s, refbench %s%s%s\n",
-	       p->preset, p->min_time, p->repetitions, p->repetitions == 1 ? "" : "s", p->refbench,
+	printf("# refbench-matrix plan: preset %s, min_time %s s, %d process%s x %d repetition%s "
+	       "per cell, refbench %s%s%s\n",
+	       p->preset, p->min_time, p->processes > 1 ? p->processes : 1,
+	       p->processes > 1 ? "es" : "", p->repetitions, p->repetitions == 1 ? "" : "s",
+	       p->refbench,
 	       p->topology ? ", topology " : "", p->topology ? p->topology : "");
 	printf("# cell ID LABEL NAME (estimate); skip LABEL NAME|* -- REASON\n");
 	for (size_t i = 0; i < p->ncells; i++) {
 		const struct mx_cell *c = &p->cells[i];
 
-		printf("cell %s %s %s (~%.2f s)\n", c->id, c->label, c->name, c->estimate_s);
+		if (c->process)
+			printf("cell %s %s %s process:%d (~%.2f s)\n", c->id, c->label, c->name,
+			       c->process, c->estimate_s);
+		else
+			printf("cell %s %s %s (~%.2f s)\n", c->id, c->label, c->name, c->estimate_s);
 		nhist += !strcmp(c->estimate_from, "history");
 	}
 	for (size_t i = 0; i < p->nskips; i++) {
@@ -208,7 +219,7 @@ static double plan_total(const struct mx_plan *p)
 enum {
 	O_PRESET = 256, O_FAMILIES, O_PLACEMENTS, O_MEMORY, O_FILTER, O_MINTIME, O_REPS,
 	O_PERF, O_DRY, O_TOPO, O_REFBENCH, O_OUTDIR, O_RUNDIR, O_RUNDIRFILE, O_RESUME,
-	O_RETRY, O_TIMEOUT, O_PROGRESS, O_COMMAND, O_HELP,
+	O_RETRY, O_TIMEOUT, O_PROGRESS, O_COMMAND, O_HELP, O_PROCS,
 	O_SCHED, O_PARTITION, O_CONSTRAINT, O_TIME, O_PER_TASK, O_SLURM_TASK, O_SUBMISSION,
 	O_MERGE_RUNS,
 };
@@ -223,6 +234,7 @@ int main(int argc, char **argv)
 		{ "benchmark_filter", required_argument, NULL, O_FILTER },
 		{ "benchmark_min_time", required_argument, NULL, O_MINTIME },
 		{ "benchmark_repetitions", required_argument, NULL, O_REPS },
+		{ "processes", required_argument, NULL, O_PROCS },
 		{ "perf-events", required_argument, NULL, O_PERF },
 		{ "dry-run", no_argument, NULL, O_DRY },
 		{ "topology", required_argument, NULL, O_TOPO },
@@ -295,6 +307,12 @@ int main(int argc, char **argv)
 			plan.repetitions = (int)reps;
 		}
 			planning_opt = "--benchmark_repetitions";
+			break;
+		case O_PROCS:
+			plan.processes = (int)strtol(optarg, &end, 10);
+			if (plan.processes < 1 || plan.processes > 1000 || *end || end == optarg)
+				return bad("--processes=%s: want an integer from 1 to 1000", optarg);
+			planning_opt = "--processes";
 			break;
 		case O_PERF: run.perf_events = optarg; planning_opt = "--perf-events"; break;
 		case O_DRY: dry = true; break;
@@ -403,6 +421,7 @@ int main(int argc, char **argv)
 		plan.preset = json_string_value(json_object_get(meta, "preset"));
 		plan.min_time = json_string_value(json_object_get(meta, "min_time"));
 		plan.repetitions = (int)json_integer_value(json_object_get(meta, "repetitions"));
+		plan.processes = (int)json_integer_value(json_object_get(meta, "processes"));
 		run.perf_events = json_string_value(json_object_get(meta, "perf_events"));
 		if (!refbench)
 			refbench = mx_xstrdup(json_string_value(json_object_get(meta, "refbench")));
@@ -557,6 +576,7 @@ int main(int argc, char **argv)
 				 "refbench", refbench, "refbench_version", version,
 				 "command", cmd, "started", stamp, "run_dir", dir,
 				 "refbench_args", extra);
+		json_object_set_new(meta, "processes", json_integer(plan.processes > 1 ? plan.processes : 1));
 		if (user_command)
 			json_object_set_new(meta, "refbench_command", json_string(user_command));
 		if (plan.filter)
@@ -608,9 +628,14 @@ int main(int argc, char **argv)
 			char d[32];
 
 			mx_fmt_duration(d, sizeof(d), total);
+			int k = plan.processes > 1 ? plan.processes : 1;
+			size_t nc = plan.ncells / (size_t)k;
+
 			printf("refbench-matrix: preset %s, %zu cell%s (%zu skipped, see --dry-run), "
-			       "estimated %s, into %s\n", plan.preset, plan.ncells,
-			       plan.ncells == 1 ? "" : "s", plan.nskips, d, dir);
+			       "%d process%s x %d repetition%s each (%zu refbench runs), estimated %s, "
+			       "into %s\n", plan.preset, nc, nc == 1 ? "" : "s", plan.nskips, k,
+			       k > 1 ? "es" : "", plan.repetitions, plan.repetitions == 1 ? "" : "s",
+			       plan.ncells, d, dir);
 			fflush(stdout);
 		}
 	}

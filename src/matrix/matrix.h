@@ -30,6 +30,14 @@ struct mx_cell {
 	char *label;		/* none, compact, compact,mem=remote: the row suffix */
 	double estimate_s;
 	const char *estimate_from;	/* "heuristic" or "history" (static strings) */
+	/*
+	 * --processes=K: the cell's process, 1..K (0: the plan runs each cell
+	 * once). The K processes of a cell are K plan entries with their own id
+	 * and cell file, interleaved round-robin over the plan (every cell's
+	 * process 1, then every cell's process 2, ...), merged as one benchmark
+	 * whose rows keep their process ("matrix_process").
+	 */
+	int process;
 };
 
 /* A cell the plan leaves out, and why. */
@@ -53,6 +61,7 @@ struct mx_plan {
 	const char *preset;
 	const char *min_time;
 	int repetitions;
+	int processes;		/* refbench processes per cell (0: the preset's) */
 	char **families;	/* NULL-terminated; NULL: all */
 	char **placements;	/* NULL: the preset's */
 	char **memories;	/* NULL: the preset's */

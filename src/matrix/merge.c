@@ -130,11 +130,13 @@ static int merge_one(const char *dir, json_t *meta, const struct mx_plan *p, con
 		const char *ckey = NULL;
 		json_t *cell = load_cell(dir, c, meta, &ckey, &refused), *m, *entry, *row;
 		const char *status = "missing";
+		char *cellkey = mx_xasprintf("%s@%s", c->name, c->label);
 		size_t j, nrows = 0;
 
 		if (want && ckey && strcmp(want, ckey)) {
 			/* this cell ran on another machine: its key's result has it */
 			n_other++;
+			free(cellkey);
 			json_decref(cell);
 			free(refused);
 			free(file);
@@ -191,19 +193,29 @@ static int merge_one(const char *dir, json_t *meta, const struct mx_plan *p, con
 					nname = mx_xasprintf("%s%s", nrn, name + strlen(rn));
 				else
 					nname = mx_xasprintf("%s%s", name, suffix);
-				/* no two cells may give the same run_name */
+				/*
+				 * no two cells may give the same run_name (the processes of
+				 * one cell may: they are one benchmark, told apart by
+				 * matrix_cell and matrix_process)
+				 */
 				owner = json_object_get(seen, nrn);
-				if (owner && strcmp(json_string_value(owner), c->id)) {
+				if (owner && strcmp(json_string_value(json_object_get(owner, "id")), c->id) &&
+				    (!c->process || strcmp(json_string_value(json_object_get(owner, "cell")),
+							   cellkey))) {
 					fprintf(stderr, "%s: merge: cells %s and %s both have rows named '%s'\n",
-						mx_prog, json_string_value(owner), c->id, nrn);
+						mx_prog, json_string_value(json_object_get(owner, "id")),
+						c->id, nrn);
 					rc = MX_FAILED;
 				}
-				json_object_set_new(seen, nrn, json_string(c->id));
+				json_object_set_new(seen, nrn, json_pack("{s:s, s:s}", "id", c->id,
+									 "cell", cellkey));
 				set_str(r, "name", nname);
 				if (json_object_get(r, "run_name"))
 					set_str(r, "run_name", nrn);
 				set_str(r, "placement", c->label);
 				set_str(r, "matrix_cell", c->id);
+				if (c->process)
+					json_object_set_new(r, "matrix_process", json_integer(c->process));
 				json_array_append_new(rows, r);
 				nrows++;
 				free(nrn);
@@ -227,7 +239,13 @@ static int merge_one(const char *dir, json_t *meta, const struct mx_plan *p, con
 				"repetition_index", 0, "threads", c->threads, "iterations", 0,
 				"error_occurred", 1, "error_message", msg, "placement", c->label,
 				"matrix_cell", c->id));
-			json_object_set_new(seen, nrn, json_string(c->id));
+			if (c->process) {
+				/* one error row per failed process, each its own repetition 0 */
+				json_object_set_new(json_array_get(rows, json_array_size(rows) - 1),
+						    "matrix_process", json_integer(c->process));
+			}
+			json_object_set_new(seen, nrn, json_pack("{s:s, s:s}", "id", c->id,
+								 "cell", cellkey));
 			nrows++;
 			free(nrn);
 			free(msg);
@@ -238,6 +256,8 @@ static int merge_one(const char *dir, json_t *meta, const struct mx_plan *p, con
 		}
 		n_rows += nrows;
 		json_object_set_new(entry, "rows", json_integer((json_int_t)nrows));
+		if (c->process)
+			json_object_set_new(entry, "process", json_integer(c->process));
 		if (m) {
 			json_t *w = json_object_get(m, "wall_s"), *reason = json_object_get(m, "reason");
 
@@ -266,6 +286,7 @@ static int merge_one(const char *dir, json_t *meta, const struct mx_plan *p, con
 		}
 		json_array_append_new(index, entry);
 		json_decref(cell);
+		free(cellkey);
 		free(refused);
 		free(file);
 		free(suffix);

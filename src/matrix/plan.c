@@ -26,6 +26,7 @@ struct preset {
 	const char *memories;
 	const char *min_time;
 	int repetitions;
+	int processes;		/* refbench processes per cell */
 	/* 1-thread cells run unbound only (when none is in the run) */
 	bool one_thread_unbound_only;
 };
@@ -34,14 +35,20 @@ static const struct preset presets[] = {
 	/*
 	 * CI and the README's first command. scripts/bench narrows it to the
 	 * findings' key cells (scripts/findings --filter, from
-	 * src/findings/questions.tsv): about 65 cells, 10 repetitions each so
-	 * that the findings have intervals and the comparison verdicts (those
-	 * cells took 20 s at 3 repetitions in the stored baseline's run: about
-	 * 70 s of cells, 2 minutes with the build check, comparison and plots).
+	 * src/findings/questions.tsv): 68 cells, each as 5 refbench processes
+	 * x 2 repetitions, interleaved round-robin. Processes, not repetitions:
+	 * the spread between processes (memory placement, frequency, cache
+	 * state) is larger than within one, so refbench-compare's verdicts and
+	 * the findings' intervals are made over processes (docs/compare.md), and
+	 * need several of them; 5 is the fewest whose run-level comparison
+	 * resolves a few percent. Measured on the 2-vCPU VM at load 0.3-2:
+	 * 201 s of cells, 3m11s-3m27s in all (docs/matrix.md): the 14 key cells
+	 * with 16 GiB of modelled memory take 2.4 s per process (their set-up),
+	 * 168 s of the 201.
 	 */
-	{ "quick", "none,compact", "local", "0.02", 10, true },
+	{ "quick", "none,compact", "local", "0.02", 2, 5, true },
 	/* everything this machine can give */
-	{ "full", NULL, "local,remote,interleave", "0.05", 3, false },
+	{ "full", NULL, "local,remote,interleave", "0.05", 3, 1, false },
 };
 
 static const struct preset *find_preset(const char *name)
@@ -292,6 +299,8 @@ int mx_make_plan(struct mx_plan *p)
 		p->min_time = pre->min_time;
 	if (!p->repetitions)
 		p->repetitions = pre->repetitions;
+	if (!p->processes)
+		p->processes = pre->processes;
 
 	/* families */
 	if (!(out = ask_refbench(p, "--list-families", "--list-families", NULL, NULL)))
@@ -473,6 +482,33 @@ int mx_make_plan(struct mx_plan *p)
 				}
 			}
 		}
+		/*
+		 * --processes=K: each cell K times, round-robin (every cell's process
+		 * 1, then every cell's process 2, ...), so that drift over the run
+		 * (load, frequency, a neighbour) hits every cell alike.
+		 */
+		if (p->processes > 1) {
+			size_t n = p->ncells;
+			struct mx_cell *all = mx_xmalloc(sizeof(*all) * n * (size_t)p->processes);
+
+			for (int k = 0; k < p->processes; k++)
+				for (size_t i = 0; i < n; i++) {
+					struct mx_cell *c = &all[(size_t)k * n + i];
+
+					*c = p->cells[i];
+					if (k) {
+						c->name = mx_xstrdup(c->name);
+						c->family = mx_xstrdup(c->family);
+						c->placement = mx_xstrdup(c->placement);
+						c->memory = mx_xstrdup(c->memory);
+						c->label = mx_xstrdup(c->label);
+					}
+					c->process = k + 1;
+				}
+			free(p->cells);
+			p->cells = all;
+			p->ncells = n * (size_t)p->processes;
+		}
 		/* ids: zero-padded plan order, so cells/ sorts as the plan */
 		{
 			int width = 4;
@@ -500,10 +536,14 @@ json_t *mx_plan_to_json(const struct mx_plan *p)
 	for (size_t i = 0; i < p->ncells; i++) {
 		const struct mx_cell *c = &p->cells[i];
 
-		json_array_append_new(cells, json_pack("{s:s, s:s, s:s, s:i, s:s, s:s, s:s, s:f, s:s}",
+		json_t *j = json_pack("{s:s, s:s, s:s, s:i, s:s, s:s, s:s, s:f, s:s}",
 			"id", c->id, "name", c->name, "family", c->family, "threads", c->threads,
 			"placement", c->placement, "memory", c->memory, "label", c->label,
-			"estimate_s", c->estimate_s, "estimate_from", c->estimate_from));
+			"estimate_s", c->estimate_s, "estimate_from", c->estimate_from);
+
+		if (c->process)
+			json_object_set_new(j, "process", json_integer(c->process));
+		json_array_append_new(cells, j);
 	}
 	for (size_t i = 0; i < p->nskips; i++) {
 		const struct mx_skip *s = &p->skips[i];
@@ -557,6 +597,9 @@ int mx_plan_from_json(struct mx_plan *p, json_t *root, const char *path)
 		x->threads = (int)json_integer_value(json_object_get(c, "threads"));
 		x->estimate_s = json_number_value(json_object_get(c, "estimate_s"));
 		x->estimate_from = "plan";
+		x->process = (int)json_integer_value(json_object_get(c, "process"));
+		if (x->process < 0)
+			x->process = 0;
 		if (!x->id || !x->name || !x->family || !x->placement || !x->memory || !x->label ||
 		    x->threads < 1 || !*x->id || strlen(x->id) > 8 ||
 		    strspn(x->id, "0123456789") != strlen(x->id)) {

@@ -201,6 +201,17 @@ static double eta(const struct progress *pg, double cur_elapsed)
 	return left > 0 ? left : 0;
 }
 
+/* " (process K)" for a cell run as several processes, else "". */
+static const char *proc_tag(const struct mx_cell *c)
+{
+	static __thread char buf[32];
+
+	if (!c->process)
+		return "";
+	snprintf(buf, sizeof(buf), " (process %d)", c->process);
+	return buf;
+}
+
 static void show_status(struct progress *pg, const struct mx_cell *c, double cur_start)
 {
 	char el[32], et[32], line[1024];
@@ -208,8 +219,8 @@ static void show_status(struct progress *pg, const struct mx_cell *c, double cur
 
 	mx_fmt_duration(el, sizeof(el), now - pg->t0);
 	mx_fmt_duration(et, sizeof(et), eta(pg, now - cur_start));
-	snprintf(line, sizeof(line), "[%*zu/%zu] %s elapsed, ETA %s  %s @ %s", pg->width,
-		 pg->done + 1, pg->total, el, et, c->name, c->label);
+	snprintf(line, sizeof(line), "[%*zu/%zu] %s elapsed, ETA %s  %s @ %s%s", pg->width,
+		 pg->done + 1, pg->total, el, et, c->name, c->label, proc_tag(c));
 	if (pg->cols > 4 && strlen(line) >= (size_t)pg->cols)
 		line[pg->cols - 1] = '\0';
 	printf("\r\033[K%s", line);
@@ -385,6 +396,8 @@ static int run_cell(const struct mx_run *r, const struct mx_cell *c, struct prog
 	meta = json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:s, s:f}", "id", c->id, "name", c->name,
 			 "placement", c->placement, "memory", c->memory, "label", c->label,
 			 "threads", c->threads, "status", status_names[st], "wall_s", wall);
+	if (c->process)
+		json_object_set_new(meta, "process", json_integer(c->process));
 	if (reason)
 		json_object_set_new(meta, "reason", json_string(reason));
 	/* the build and machine it ran on: the merge refuses another build's cells */
@@ -560,9 +573,9 @@ int mx_run_cells(const struct mx_run *r0, const struct mx_plan *p, size_t *nfail
 
 			mx_fmt_duration(el, sizeof(el), mx_now() - pg.t0);
 			mx_fmt_duration(et, sizeof(et), eta(&pg, 0));
-			printf("[%*zu/%zu] %-7s %7.2fs  %s @ %s  (elapsed %s, ETA %s)\n", pg.width,
+			printf("[%*zu/%zu] %-7s %7.2fs  %s @ %s%s  (elapsed %s, ETA %s)\n", pg.width,
 			       pg.done, pg.total, status_names[st], mx_now() - t, c->name, c->label,
-			       el, et);
+			       proc_tag(c), el, et);
 			fflush(stdout);
 		}
 	}

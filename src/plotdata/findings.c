@@ -9,7 +9,9 @@
  * FILE is the question -> cells mapping (src/findings/questions.tsv). Each
  * RESULT.json counts as one process group: a plain refbench run is one
  * process; a scripts/bench run directory's merged refbench.json is one
- * process per cell, and its numerator and denominator are read as one group.
+ * process per cell, and its numerator and denominator are read as one group;
+ * run with refbench-matrix --processes=K (the quick preset), its rows carry
+ * matrix_process and process k of every cell is group k: K groups.
  *
  * For each row of the mapping and each placement where both cells ran:
  *   ratio per group   median(NUM reps in the group) / median(DEN reps)
@@ -170,6 +172,7 @@ struct fcell {
 
 struct fdata {
 	int ngroups;
+	int nfiles;
 	json_t **roots;
 	char **paths;
 	int ncells;
@@ -235,7 +238,7 @@ static void load_file(struct fdata *d, const char *path)
 {
 	json_t *root = load_json_lenient(path), *benches, *ctx, *b;
 	const char *ctx_place;
-	int g = d->ngroups;
+	int g = d->ngroups, f = d->nfiles, gmax = g;
 	size_t i;
 
 	if (!json_is_object(root) || !json_is_array(benches = json_object_get(root, "benchmarks")))
@@ -243,10 +246,11 @@ static void load_file(struct fdata *d, const char *path)
 	ctx = json_object_get(root, "context");
 	if (ctx && !json_is_object(ctx))
 		pd_die("%s: \"context\" is not an object", path);
-	d->roots = pd_xrealloc(d->roots, sizeof(*d->roots) * (size_t)(g + 1));
-	d->paths = pd_xrealloc(d->paths, sizeof(*d->paths) * (size_t)(g + 1));
-	d->roots[g] = root;
-	d->paths[g] = pd_xstrdup(path);
+	d->roots = pd_xrealloc(d->roots, sizeof(*d->roots) * (size_t)(f + 1));
+	d->paths = pd_xrealloc(d->paths, sizeof(*d->paths) * (size_t)(f + 1));
+	d->roots[f] = root;
+	d->paths[f] = pd_xstrdup(path);
+	d->nfiles++;
 	d->ngroups++;
 	if (json_object_get(root, "matrix") || pd_ctx_str(ctx, "matrix_preset"))
 		d->matrix = true;
@@ -261,8 +265,10 @@ static void load_file(struct fdata *d, const char *path)
 		const char *name = json_string_value(json_object_get(b, "run_name"));
 		const char *type = json_string_value(json_object_get(b, "run_type"));
 		const char *pf = json_string_value(json_object_get(b, "placement"));
+		json_t *mp = json_object_get(b, "matrix_process");
 		char *np = NULL, *base;
 		struct fcell *c;
+		int rg = g;
 
 		if (!json_is_object(b))
 			pd_die("%s: benchmark #%zu is not an object", path, i);
@@ -291,11 +297,22 @@ static void load_file(struct fdata *d, const char *path)
 			free(np);
 			continue;
 		}
+		/*
+		 * refbench-matrix --processes=K: process k of every cell is one
+		 * group (one round of the plan), so the bootstrap is over K processes
+		 */
+		if (json_is_integer(mp) && json_integer_value(mp) >= 1 &&
+		    json_integer_value(mp) <= 1000) {
+			rg = g + (int)json_integer_value(mp) - 1;
+			if (rg > gmax)
+				gmax = rg;
+		}
 		c = cell_get(d, base, pf ? pf : np ? np : ctx_place ? ctx_place : "none", true);
-		add_rep(c, b, g);
+		add_rep(c, b, rg);
 		free(base);
 		free(np);
 	}
+	d->ngroups = gmax + 1;
 }
 
 /* ---- values ------------------------------------------------------------ */
@@ -1331,7 +1348,10 @@ int pd_cmd_findings(int argc, char **argv)
 	char nstr[96];
 
 	/* a matrix run's file holds one process per cell: a "run", not a process */
-	const char *unit = d.matrix ? (gmax == 1 ? "run (a process per cell)" : "runs (a process per cell)")
+	/* a matrix run with --processes=K: K groups, each a process of every cell */
+	const char *unit = d.matrix ? (gmax == 1 ? "run (a process per cell)" :
+				       d.nfiles == 1 ? "processes of each cell" :
+				       "runs (a process per cell)")
 				    : (gmax == 1 ? "process" : "processes");
 
 	if (gmax == 0)

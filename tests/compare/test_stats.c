@@ -453,7 +453,43 @@ RB_TEST(refusals)
 	free(ja);
 }
 
+/*
+ * Student's t and Welch's test, against R (the Welch p checked by numerical integration):
+ *   2 * pt(-2.228139, 10) = 0.05;  qt(0.975, 10) = 2.228139;  qt(0.975, 4) = 2.776445
+ *   2 * pt(-1, 1) = 0.5 (Cauchy);  2 * pt(-3, 2) = 0.09546597
+ *   t.test(c(2,4,6,8,10), c(1,2,3,4,5)): t = 1.897367, df = 5.882353, p = 0.1075312,
+ *   95% interval of the difference [-0.8878, 6.8878]
+ */
+RB_TEST(student_t_and_welch)
+{
+	struct rb_welch w;
+
+	CHECK_NEAR(rb_t_p_two_sided(2.228139, 10), 0.05, 1e-6);
+	CHECK_NEAR(rb_t_quantile_two_sided(0.05, 10), 2.228139, 1e-5);
+	CHECK_NEAR(rb_t_quantile_two_sided(0.05, 4), 2.776445, 1e-5);
+	CHECK_NEAR(rb_t_p_two_sided(1, 1), 0.5, 1e-9);
+	CHECK_NEAR(rb_t_p_two_sided(3, 2), 0.09546597, 1e-7);
+	CHECK_NEAR(rb_t_p_two_sided(0, 7), 1, 1e-12);
+	CHECK(isnan(rb_t_p_two_sided(1, 0)));
+	CHECK_EQ(rb_welch((double[]){ 1, 2, 3, 4, 5 }, 5, (double[]){ 2, 4, 6, 8, 10 }, 5, 0.05, &w), 0);
+	CHECK_NEAR(w.shift, 3, 1e-12);
+	CHECK_NEAR(w.t, 1.897367, 1e-6);
+	CHECK_NEAR(w.df, 5.882353, 1e-6);
+	CHECK_NEAR(w.p, 0.1075312, 1e-6);
+	CHECK_NEAR(w.lo, -0.8878, 1e-3);
+	CHECK_NEAR(w.hi, 6.8878, 1e-3);
+	CHECK_EQ(w.pooled_from, 0);
+	/* one value on a side: the other side's variance, df = n - 1 (var 2.5: se = sqrt(2.5 * 1.2)) */
+	CHECK_EQ(rb_welch((double[]){ 1, 2, 3, 4, 5 }, 5, (double[]){ 6 }, 1, 0.05, &w), 0);
+	CHECK_NEAR(w.se, sqrt(3.0), 1e-12);
+	CHECK_NEAR(w.df, 4, 0);
+	CHECK_EQ(w.pooled_from, 1);
+	/* neither side has two values */
+	CHECK_EQ(rb_welch((double[]){ 1 }, 1, (double[]){ 2 }, 1, 0.05, &w), -1);
+}
+
 RB_TEST_MAIN(RBT_CASE(median) RBT_CASE(mwu_exact_distribution) RBT_CASE(mwu_pvalues)
 	     RBT_CASE(critical_values) RBT_CASE(hodges_lehmann) RBT_CASE(pvalue_adjustment)
 	     RBT_CASE(verdicts) RBT_CASE(too_noisy_says_how_many) RBT_CASE(units_convert)
-	     RBT_CASE(instruction_counts_are_exact) RBT_CASE(refusals))
+	     RBT_CASE(instruction_counts_are_exact) RBT_CASE(refusals)
+	     RBT_CASE(student_t_and_welch))

@@ -28,7 +28,8 @@ check() {	# check DESC WANT GOT
 # The plan lines of a dry run, without comments and estimates.
 plan_lines() { grep -v '^#' | sed 's/ (~[0-9.]* s)$//'; }
 # Tiny runs: the harness family's C API loops, 1 ms each.
-TINY="--benchmark_filter=^harness/capi/ --benchmark_min_time=0.001 --benchmark_repetitions=1"
+# One process per cell (the quick preset's processes are tested in "processes").
+TINY="--benchmark_filter=^harness/capi/ --benchmark_min_time=0.001 --benchmark_repetitions=1 --processes=1"
 
 case $t in
 plan)
@@ -44,7 +45,7 @@ plan)
 	else
 		cat "$W/16em.diff"; bad "full plan on 16em64t-4s2c2t"
 	fi
-	"$M" --refbench="$FAKE" --placements=compact,cross-numa --memory=local,remote \
+	"$M" --refbench="$FAKE" --placements=compact,cross-numa --memory=local,remote --processes=1 \
 		--families=split,harness --topology="$MATRIX_TOPO/32em64t-2n8c2t-pci-noio.xml" \
 		--dry-run --out-dir="$W/none" >"$W/32em.out" 2>"$W/32em.err"
 	check "NUMA plan on 32em64t-2n8c2t: exit" 0 $?
@@ -56,7 +57,7 @@ plan)
 	fi
 	# quick on the 8-node AMD topology: unbound for all, compact for >1 thread
 	"$M" --refbench="$FAKE" --topology="$MATRIX_TOPO/16amd64-4distances.xml" --dry-run \
-		--out-dir="$W/none" | plan_lines >"$W/amd.out"
+		--processes=1 --out-dir="$W/none" | plan_lines >"$W/amd.out"
 	check "quick plan on 16amd64: cells" \
 		"none:6 compact:2" \
 		"$(awk '$1 == "cell" { n[$3]++ } END { printf "none:%d compact:%d", n["none"], n["compact"] }' "$W/amd.out")"
@@ -65,6 +66,56 @@ plan)
 	check "quick plan on 16amd64: 32 threads do not fit compact's 16 PUs" 1 \
 		"$(grep -c '^skip compact .*threads:32 -- placement compact has 16 PUs; this cell has 32 threads$' "$W/amd.out")"
 	[ ! -e "$W/none" ] && ok "a dry run creates no directory" || bad "a dry run created $W/none"
+	# the quick preset: 5 processes of each cell, round-robin over the plan
+	"$M" --refbench="$FAKE" --topology="$MATRIX_TOPO/16amd64-4distances.xml" --dry-run \
+		--out-dir="$W/none" | plan_lines >"$W/amd5.out"
+	check "quick plan: 5 processes of each cell" "none:30 compact:10" \
+		"$(awk '$1 == "cell" { n[$3]++ } END { printf "none:%d compact:%d", n["none"], n["compact"] }' "$W/amd5.out")"
+	check "quick plan: round-robin (every cell's process 1 first, then 2, ...)" \
+		"$(grep '^cell' "$W/amd.out" | awk '{ print $4 }' | tr '\n' ' ')" \
+		"$(grep '^cell' "$W/amd5.out" | head -n 8 | awk '{ print $4 }' | tr '\n' ' ')"
+	check "quick plan: process numbers" "1 1 1 1 1 1 1 1 2 5" \
+		"$(grep '^cell' "$W/amd5.out" | sed -n '1,8p;9p;40p' | sed 's/.* process:\([0-9]*\)$/\1/' | tr '\n' ' ' | sed 's/ $//')"
+	check "quick plan: the header says processes x repetitions" 1 \
+		"$("$M" --refbench="$FAKE" --topology="$MATRIX_TOPO/16amd64-4distances.xml" --dry-run |
+			grep -c '^# refbench-matrix plan: preset quick, min_time 0.02 s, 5 processes x 2 repetitions per cell')"
+	;;
+
+processes)
+	# --processes=3: each cell as 3 refbench processes, a cell file each,
+	# merged as one benchmark whose rows keep their process; resume runs only
+	# a missing process; refbench-compare accepts the merge (a repetition
+	# counted once) and compares over the processes.
+	"$M" --refbench="$RB" --benchmark_filter='^harness/capi/(empty|fetch_add_relaxed)$' \
+		--benchmark_min_time=0.001 --benchmark_repetitions=2 --processes=3 \
+		--out-dir="$W/results" --run-dir-file="$W/dir" >"$W/out" 2>&1
+	check "processes: exit" 0 $?
+	d=$(cat "$W/dir")
+	check "processes: 6 cell files (2 cells x 3 processes)" 6 "$(ls "$d"/cells/*.json | wc -l)"
+	check "processes: the start line" 1 \
+		"$(grep -c '^refbench-matrix: preset quick, 2 cells (.*), 3 processes x 2 repetitions each (6 refbench runs)' "$W/out")"
+	check "processes: cell 0002 is process 2 of the first cell" "harness/capi/empty 2" \
+		"$("$J" "$d/cells/0002.json" .matrix_cell.name .matrix_cell.process | tr '\n' ' ' | sed 's/ $//')"
+	R=$d/refbench.json
+	if [ -n "${RB_COMPARE:-}" ] && command -v jq >/dev/null 2>&1; then
+		check "processes: rows keep their process and cell" \
+			"harness/capi/empty 1 0000 harness/capi/empty 2 0002 harness/capi/empty 3 0004" \
+			"$(jq -r '[.benchmarks[] | select(.run_type == "iteration" and .name == "harness/capi/empty" and .repetition_index == 0) | "\(.name) \(.matrix_process) \(.matrix_cell)"] | join(" ")' "$R")"
+		check "processes: 12 repetition rows" 12 \
+			"$(jq '[.benchmarks[] | select(.run_type == "iteration")] | length' "$R")"
+		check "processes: context says 3" 3 "$(jq -r .context.matrix_processes "$R")"
+		"$RB_COMPARE" --format=json "$R" "$R" >"$W/cmp" 2>"$W/cmperr"
+		check "processes: refbench-compare accepts the merge" 0 $?
+		check "processes: compared over 3 processes a side" "processes 3 3" \
+			"$(jq -r '.benchmarks[0] | "\(.level) \(.processes_baseline) \(.processes_contender)"' "$W/cmp")"
+	fi
+	# resume-safe: a lost process is run again, alone; the others are kept
+	rm "$d/cells/0003.json"
+	"$M" --resume="$d" >"$W/out2" 2>&1
+	check "processes: resume exit" 0 $?
+	check "processes: resume runs the one missing process" \
+		"5 of 6 cells already have results; running the other 1" "$(head -n1 "$W/out2")"
+	check "processes: after resume, 6 cell files" 6 "$(ls "$d"/cells/*.json | wc -l)"
 	;;
 
 dryrun)
@@ -168,7 +219,7 @@ resume)
 	# is missing, and no finished cell is run again or lost.
 	export MATRIX_SLOW=capi/empty MATRIX_SLOW_S=20 MATRIX_CALLS=$W/calls1
 	"$M" --refbench="$FAKE" --benchmark_filter='^harness/' --benchmark_min_time=0.001 --benchmark_repetitions=1 \
-		--out-dir="$W/results" --run-dir-file="$W/dir" >"$W/out1" 2>"$W/err1" &
+		--processes=1 --out-dir="$W/results" --run-dir-file="$W/dir" >"$W/out1" 2>"$W/err1" &
 	pid=$!
 	i=0
 	while [ $i -lt 200 ] && ! grep -q 'start 0003' "$W"/results/*/matrix.log 2>/dev/null; do
@@ -229,7 +280,7 @@ fail)
 	# each recorded failed with its stderr, the run goes on.
 	export MATRIX_CRASH=native/fetch_add MATRIX_HANG=capi/cas MATRIX_FAIL=capi/empty MATRIX_NAN=native/empty
 	"$M" --refbench="$FAKE" --benchmark_filter='^harness/' --benchmark_min_time=0.001 --benchmark_repetitions=1 \
-		--cell-timeout=1 --out-dir="$W/results" --run-dir-file="$W/dir" >"$W/out" 2>"$W/err"
+		--processes=1 --cell-timeout=1 --out-dir="$W/results" --run-dir-file="$W/dir" >"$W/out" 2>"$W/err"
 	check "a run with failed cells: exit" 1 $?
 	d=$(cat "$W/dir")
 	R=$d/refbench.json
@@ -366,6 +417,26 @@ front)
 		grep -qF "== Compare with $B/$key/matrix-quick.json" "$W/out2" && ok "front: compared" ||
 			bad "front: not compared: $(cat "$W/out2")"
 		check "front: compare.json written" 1 "$("$J" "$d2/compare.json" '.benchmarks#')"
+		# scripts/bench's comparison (--compare-cells): the key cells, how
+		# many got a verdict, the comparison's basis; one line without a baseline
+		printf '# key cells\nharness/capi/empty\n' >"$W/keycells"
+		"$MATRIX_ROOT/scripts/matrix" --no-plot --compare-cells="$W/keycells" --resume "$d2" >"$W/out4" 2>&1
+		check "front --compare-cells: exit" 0 $?
+		check "front --compare-cells: the key cells said" 1 \
+			"$(grep -c "^== Compare with $B/$key/matrix-quick.json: the key cells (1 in scripts/findings --cells" "$W/out4")"
+		check "front --compare-cells: the verdict count" 1 \
+			"$(grep -cE '^   verdicts: [01] of 1 key cells got one \([0-9]+%\)$' "$W/out4")"
+		check "front --compare-cells: the comparison's basis" 1 "$(grep -c '^   comparison: ' "$W/out4")"
+		check "front --compare-cells: over processes" 1 "$(grep -c '^   process level: 1 of 1 rows' "$W/out4")"
+		[ -s "$d2/compare.txt" ] && ok "front --compare-cells: the full table in compare.txt" ||
+			bad "front --compare-cells: no compare.txt"
+		RB_BASELINES_DIR=$W/nobase "$MATRIX_ROOT/scripts/matrix" --no-plot --compare-cells="$W/keycells" \
+			--resume "$d2" >"$W/out5" 2>&1
+		check "front --compare-cells without a baseline: exit" 0 $?
+		check "front --compare-cells without a baseline: one line" 1 \
+			"$(grep -c '^== Compare: no baseline for machine key .* yet (.*): not compared' "$W/out5")"
+		check "front --compare-cells without a baseline: nothing more about it" 0 \
+			"$(grep -c '^   ' "$W/out5")"
 	else
 		grep -q '^== Compare: compare tool not available' "$W/out2" && ok "front: no compare tool, said" ||
 			bad "front: $(cat "$W/out2")"
