@@ -185,14 +185,14 @@ expect 0 "the same error on both sides: a note" "$C" "$T/a-err.json" "$T/b-err.j
 grep -q 'not comparable here: the same error on both sides' "$T/out" || bad "no 'not comparable here' note"
 expect 2 "different errors: unusable" "$C" "$T/a-err.json" "$T/b-err2.json"
 expect 0 "different errors, --allow-missing" "$C" --allow-missing "$T/a-err.json" "$T/b-err2.json"
-for base in "$SRC"/baselines/*/matrix-quick.json; do
+for base in "$SRC"/tests/compare/data/matrix-quick-2025host.json; do
   [ -e "$base" ] || continue
   expect 0 "the README's comparison (a stored matrix baseline with its error rows)" "$C" "$base" "$base"
   break
 done
 
 echo "-- the stored quick-matrix baseline on a host 18% slower (issue 15's case)"
-for base in "$SRC"/baselines/*/matrix-quick.json; do
+for base in "$SRC"/tests/compare/data/matrix-quick-2025host.json; do
   [ -e "$base" ] || continue
   jq '(.benchmarks[] | select(.refbench_run != null) | .refbench_run) |= (. + 10) |
       (.benchmarks[] | select(.real_time != null and (.error_occurred | not))) |=
