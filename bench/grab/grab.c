@@ -154,6 +154,14 @@ static bool grab_thread_init(rb_state *st, struct grab_thread *t)
 		rb_skip_with_error(st, "out of memory for pages[]");
 		return false;
 	}
+	/*
+	 * gup_test's pages[] is kvcalloc()ed (zeroed, so present) before it
+	 * times the gup call: fault ours in too, or the first timed call pays a
+	 * page fault per 512 entries: at 16 GiB, ppc:0, 4 iterations, that was
+	 * most of the grouped walk's time (5.9 -> see docs/grab.md). Not 0: GCC
+	 * turns malloc + memset(0) into calloc, whose zero pages fault on write.
+	 */
+	memset(t->buf, 0xff, t->chunk * t->ppc * sizeof(*t->buf));
 	return true;
 }
 
