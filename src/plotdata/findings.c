@@ -160,6 +160,29 @@ static void load_map(struct qmap *m, const char *path)
 		pd_die("%s: no 'row' line", path);
 }
 
+static void free_map(struct qmap *m)
+{
+	for (int i = 0; i < m->nrows; i++) {
+		struct qrow *r = &m->rows[i];
+
+		free(r->question); free(r->label); free(r->num); free(r->den); free(r->metric);
+		free(r->kernel_src); free(r->counters); free(r->note);
+	}
+	for (int i = 0; i < m->ncells; i++) {
+		free(m->cells[i].question);
+		free(m->cells[i].name);
+	}
+	for (int i = 0; i < m->nfigs; i++) {
+		struct qfig *g = &m->figs[i];
+
+		free(g->question); free(g->title); free(g->x); free(g->series); free(g->panel);
+		free(g->y); free(g->ylabel); free(g->xlabel); free(g->options);
+	}
+	free(m->rows);
+	free(m->cells);
+	free(m->figs);
+}
+
 /* ---- the results ------------------------------------------------------- */
 
 /* One cell (name without /placement:, placement): its repetitions. */
@@ -180,6 +203,23 @@ struct fdata {
 	char machine[256], commit[64], key[256];
 	bool matrix;		/* a file is a refbench-matrix run: one process per cell */
 };
+
+static void free_data(struct fdata *d)
+{
+	for (int i = 0; i < d->ncells; i++) {
+		free(d->cells[i].name);
+		free(d->cells[i].placement);
+		free(d->cells[i].rep);
+		free(d->cells[i].group);
+	}
+	for (int i = 0; i < d->nfiles; i++) {
+		json_decref(d->roots[i]);
+		free(d->paths[i]);
+	}
+	free(d->cells);
+	free(d->roots);
+	free(d->paths);
+}
 
 /* The one JSON reader every tool uses (src/compare/gbjson.c): Google
  * Benchmark's bare NaN and Infinity read as null. */
@@ -1123,7 +1163,12 @@ static void draw_fig(const struct qmap *m, const struct qfig *g, const struct fd
 		free(refs);
 	}
 	free(fn);
-	f = fopen(pd_xasprintf("%s/figures.tsv", dir), "a");
+	{
+		char *tsv = pd_xasprintf("%s/figures.tsv", dir);
+
+		f = fopen(tsv, "a");
+		free(tsv);
+	}
 	if (!f)
 		pd_die("cannot append to %s/figures.tsv: %s", dir, strerror(errno));
 	fprintf(f, "findings\t%s\t", base);
@@ -1196,6 +1241,7 @@ int pd_cmd_findings(int argc, char **argv)
 				pd_die("--seed wants a number, not '%s'", a + 7);
 		} else if (!strcmp(a, "--help")) {
 			fputs(fusage, stdout);
+			free(files);
 			return 0;
 		} else if (a[0] == '-' && a[1]) {
 			pd_die("findings: unknown option '%s'; see --help", a);
@@ -1237,6 +1283,8 @@ int pd_cmd_findings(int argc, char **argv)
 			if (!seen)
 				puts(m.cells[i].name);
 		}
+		free_map(&m);
+		free(files);
 		return 0;
 	}
 	if (!nfiles)
@@ -1485,5 +1533,9 @@ int pd_cmd_findings(int argc, char **argv)
 	free(rows);
 	free(pl);
 	free(files);
+	if (have_base)
+		free_data(&base);
+	free_data(&d);
+	free_map(&m);
 	return 0;
 }
