@@ -133,10 +133,15 @@ static __always_inline void mod_node_state(struct pglist_data *pgdat, enum node_
 	long n, t, z;
 	s8 o;
 
-	o = READ_ONCE(*p);
+	/*
+	 * READ_ONCE() of this CPU's own s8: only this thread writes it, so a
+	 * volatile byte load is the same access (the model's READ_ONCE() is a
+	 * C11 relaxed load, which needs an _Atomic object under clang).
+	 */
+	o = *(volatile s8 *)p;
 	do {
 		z = 0;
-		t = READ_ONCE(pcp->stat_threshold);
+		t = *(volatile s8 *)&pcp->stat_threshold;
 		if (unlikely(t < 0))
 			t = rb_vmstat_cpu_online(pcp);	/* the model's only addition: see above */
 		n = delta + (long)o;
