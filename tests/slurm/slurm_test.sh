@@ -120,7 +120,7 @@ export MATRIX_REAL_REFBENCH="$RB"
 say "matrix: $re"
 MATRIX_GATE_CELL=$gate_cell MATRIX_GATE=$W/gate REFBENCH_SLURM_POLL_S=1 \
 	"$M" --scheduler=slurm --refbench="$W/refbench-wrapper" --benchmark_filter="$re" \
-	--benchmark_min_time=0.01 --benchmark_repetitions=1 --run-dir="$W/run" \
+	--processes=1 --benchmark_min_time=0.01 --benchmark_repetitions=1 --run-dir="$W/run" \
 	--progress=lines >"$W/run.out" 2>"$W/run.err" &
 runner=$!
 # bounded wait: the gated cell's task is running (it wrote the gate's .waiting)
