@@ -2,8 +2,9 @@
 /*
  * devmap family benchmarks (REFERENCE.md (5), seed 003; docs/devmap.md).
  *
- * Variants, one per kernel era: onebased (v4.16-v5.17), mixed (v5.18-v6.14:
- * PRIVATE 0-based, FS_DAX 1-based behind the key), zerobased (v6.15+).
+ * Variants, one per kernel era: onebased (v4.18-v5.17), mixed (v6.1-v6.14:
+ * PRIVATE 0-based, FS_DAX 1-based behind the key, as since v5.18),
+ * zerobased (v6.15+).
  *   devmap/<variant>/get_put/<pages>   get_page() + put_page() on a
  *        busy page (the put never reaches idle): the cost every put_page() in
  *        the system pays. <pages>: normal (no device pgmap: the key off),

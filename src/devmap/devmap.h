@@ -9,26 +9,34 @@
  * pgmap->vmemmap_shift), and records the pgmap in pgmap_array, an xarray-like
  * radix tree that get_dev_pagemap() walks (mm/memremap.c).
  *
- * The put paths, one file per kernel era:
- *   put_page_onebased.c   v4.16-v5.17 (CONFIG_DEV_PAGEMAP_OPS): PRIVATE and
+ * The put paths, one file per kernel era (docs/devmap.md has the table):
+ *   put_page_onebased.c   v4.18-v5.17 (CONFIG_DEV_PAGEMAP_OPS, Dan Williams'
+ *                         e76384884344, v4.18; v5.17 shown): PRIVATE and
  *                         FS_DAX pages idle at 1; put_page() tests the
  *                         devmap_managed_key static key (on once any
  *                         PRIVATE/FS_DAX pgmap exists), then
  *                         put_devmap_managed_page() frees at 1.
- *   put_page_mixed.c      v5.18-v6.14 (27674ef6c73f, ef233450898f): PRIVATE
- *                         (and COHERENT) pages idle at 0 through the plain
- *                         path; FS_DAX pages still 1-based behind the same
- *                         key, now on only while an FS_DAX pgmap exists:
- *                         put_page() -> put_devmap_managed_page() ->
- *                         __put_devmap_managed_page_refs().
- *   put_page_zerobased.c  v6.15+ (Alistair Popple's fs/dax refcount series):
+ *   put_page_mixed.c      v6.1-v6.14 (v6.6 shown): PRIVATE (and COHERENT)
+ *                         pages idle at 0 through the plain path (Alistair
+ *                         Popple's ef233450898f and 0dc45ca1ce18, v6.1);
+ *                         FS_DAX pages still 1-based behind the same key,
+ *                         on only while an FS_DAX pgmap exists (Christoph
+ *                         Hellwig's 27674ef6c73f, v5.18): put_page() ->
+ *                         put_devmap_managed_page() ->
+ *                         __put_devmap_managed_page_refs(). v5.18-v6.0 (a
+ *                         PRIVATE page dropped to 0 and reset to 1 at its
+ *                         free) is not modelled.
+ *   put_page_zerobased.c  v6.15+ (Alistair Popple's "fs/dax: fix
+ *                         ZONE_DEVICE page reference counts" series):
  *                         every device page idle at 0, one path,
  *                         put_page_testzero() -> free_zone_device_folio(),
  *                         no key.
  *
  * Kernel-model additions made here (candidates for src/kernel): the pgmap
  * xarray and get_dev_pagemap()/put_dev_pagemap(), the percpu_ref model of
- * pgmap->ref, zone_device_data links for a driver's free list.
+ * pgmap->ref, zone_device_data links for a driver's free list, and the
+ * pieces every era's free path shares: PageAnon() and PG_anon_exclusive,
+ * __ClearPageWaiters(), mem_cgroup_uncharge(), wake_up_var().
  */
 #ifndef RB_DEVMAP_H
 #define RB_DEVMAP_H
@@ -173,6 +181,90 @@ static __always_inline struct dev_pagemap *get_dev_pagemap(unsigned long pfn,
 		pgmap = NULL;
 	rcu_read_unlock();
 	return pgmap;
+}
+
+/* ---- what every era's free path shares (mm/memremap.c's callees) ---- */
+
+/*
+ * PageAnon() / folio_test_anon(): the PAGE_MAPPING_ANON bit of ->mapping (a
+ * load of the line the refcount is on). PG_anon_exclusive (David
+ * Hildenbrand, v5.19) is PG_mappedtodisk on an anon page; the free paths of
+ * v5.19+ clear it with a non-atomic flags update.
+ */
+#define PAGE_MAPPING_ANON	0x1UL
+#define PG_anon_exclusive	PG_mappedtodisk
+static __always_inline bool PageAnon(const struct page *page)
+{
+	return ((unsigned long)page->mapping & PAGE_MAPPING_ANON) != 0;
+}
+static __always_inline bool folio_test_anon(const struct folio *folio)
+{
+	return PageAnon(&folio->page);
+}
+static __always_inline void __ClearPageAnonExclusive(struct page *page)
+{
+	__clear_bit(PG_anon_exclusive, &page->flags);
+}
+static __always_inline bool PageAnonExclusive(const struct page *page)
+{
+	return test_bit(PG_anon_exclusive, &((struct page *)page)->flags);
+}
+/* __ClearPageWaiters() (v5.x free_devmap_managed_page()): non-atomic. */
+static __always_inline void __ClearPageWaiters(struct page *page)
+{
+	__clear_bit(PG_waiters, &page->flags);
+}
+
+/*
+ * mem_cgroup_uncharge(folio) (include/linux/memcontrol.h, every era's device
+ * page free):
+ *
+ *	if (mem_cgroup_disabled())	// a static key
+ *		return;
+ *	__mem_cgroup_uncharge(folio);	// out of line, mm/memcontrol.c
+ *
+ * and __mem_cgroup_uncharge() first does "Don't touch folio->lru of any
+ * random page, pre-check": if (!folio_memcg(folio)) return; (a load of
+ * memcg_data, the refcount's line). Userspace difference: the static key is
+ * patched to fall through when memcg is on (Debian's kernels), so it costs
+ * nothing in the kernel and is left out here. The model's device pages are
+ * never charged (docs/devmap.md says what its alloc+put cycle stands for): a
+ * charged folio would go on to uncharge_folio() + uncharge_batch()
+ * (page_counter_uncharge() atomics up the memcg hierarchy), which is not
+ * modelled; __mem_cgroup_uncharge() warns if it ever meets one.
+ */
+void __mem_cgroup_uncharge(struct folio *folio);
+static __always_inline void mem_cgroup_uncharge(struct folio *folio)
+{
+	__mem_cgroup_uncharge(folio);
+}
+
+/*
+ * wake_up_var(var) (kernel/sched/wait_bit.c, v4.16+; out of line):
+ *
+ *	__wake_up_bit(__var_waitqueue(var), var, -1):
+ *		wq_head = bit_wait_table + hash_ptr(var, WAIT_TABLE_BITS);
+ *		if (waitqueue_active(wq_head))	// head.next != &head
+ *			__wake_up(wq_head, TASK_NORMAL, 1, &key);
+ *
+ * A multiply and a shift, then a load from bit_wait_table, 256 wait queue
+ * heads shared (read-mostly) by the whole system. FS_DAX's idle notification
+ * in every era: dax_layout_busy_page() waits for it. No model thread ever
+ * sleeps in wait_var_event(), so the queue is empty (the model BUGs if not).
+ */
+void wake_up_var(void *var);
+
+/*
+ * Model only: the FS_DAX page's idle hook. In the kernel nothing runs on
+ * the put path after wake_up_var() (a woken dax_layout_busy_page() waiter
+ * would run later, elsewhere); the model calls pgmap->ops->page_free there
+ * so that the tests see the idle transition and the benchmark's FS_DAX
+ * alloc+put cycle can recycle the page through the driver list. The same
+ * indirect call in all three eras, for FS_DAX only (docs/devmap.md).
+ */
+static __always_inline void devmap_fsdax_idle(struct page *page)
+{
+	page->pgmap->ops->page_free(page);
 }
 
 /* ---- a device driver's page allocator (lib/test_hmm.c's dmirror model) ---- */

@@ -310,6 +310,66 @@ void memunmap_pages(struct dev_pagemap *pgmap)
 		xa_destroy();
 }
 
+/* ---- the free path's shared callees (devmap.h) ---- */
+
+/* __mem_cgroup_uncharge(): only the pre-check of an uncharged folio is modelled. */
+__noinline void __mem_cgroup_uncharge(struct folio *folio)
+{
+	/* Don't touch folio->lru of any random page, pre-check: */
+	if (!folio->memcg_data)
+		return;
+	/* uncharge_folio() + uncharge_batch(): never reached, see devmap.h. */
+	WARN_ON_ONCE(1);
+	folio->memcg_data = 0;
+}
+
+/*
+ * bit_wait_table (kernel/sched/wait_bit.c): WAIT_TABLE_BITS 8, each head a
+ * spinlock and a list head, the table cache-line aligned. Every head starts
+ * empty (its list points to itself), as wait_bit_init() leaves it.
+ */
+#define WAIT_TABLE_BITS	8
+#define WAIT_TABLE_SIZE	(1 << WAIT_TABLE_BITS)
+#define GOLDEN_RATIO_64	0x61C8864680B583EBull
+
+struct wait_queue_head {
+	spinlock_t lock;
+	struct {
+		_Atomic(void *) next;
+		void *prev;
+	} head;
+};
+
+static struct wait_queue_head bit_wait_table[WAIT_TABLE_SIZE] __aligned(SMP_CACHE_BYTES);
+
+__attribute__((constructor)) static void wait_bit_init(void)
+{
+	for (int i = 0; i < WAIT_TABLE_SIZE; i++) {
+		spin_lock_init(&bit_wait_table[i].lock);
+		atomic_store_explicit(&bit_wait_table[i].head.next, &bit_wait_table[i].head, mo_relaxed);
+		bit_wait_table[i].head.prev = &bit_wait_table[i].head;
+	}
+}
+
+/* hash_ptr() -> hash_64() on 64-bit (include/linux/hash.h). */
+static __always_inline unsigned int hash_ptr(const void *ptr, unsigned int bits)
+{
+	return (unsigned int)(((uint64_t)(uintptr_t)ptr * GOLDEN_RATIO_64) >> (64 - bits));
+}
+
+static __always_inline bool waitqueue_active(struct wait_queue_head *wq_head)
+{
+	return READ_ONCE(wq_head->head.next) != (void *)&wq_head->head;
+}
+
+__noinline void wake_up_var(void *var)
+{
+	struct wait_queue_head *wq_head = bit_wait_table + hash_ptr(var, WAIT_TABLE_BITS);
+
+	/* __wake_up_bit(): __wake_up() if anyone waits; nobody does in the model. */
+	BUG_ON(waitqueue_active(wq_head));
+}
+
 /* ---- the driver ---- */
 void devmap_driver_push(struct devmap_driver *drv, struct page *page)
 {

@@ -1,11 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * devmap/mixed: v5.18-v6.14. Christoph Hellwig's 27674ef6c73f ("mm: remove
- * the extra ZONE_DEVICE struct page refcount") and Alistair Popple's
- * ef233450898f made PRIVATE (and later COHERENT) pages idle at 0, but FS_DAX
- * pages stayed 1-based: put_page() kept its devmap hook, behind the same
- * static key, now on only while an FS_DAX pgmap exists (CONFIG_FS_DAX;
- * REFERENCE.md (5)). As in v6.6:
+ * devmap/mixed: v6.1-v6.14 (v6.6 shown). Christoph Hellwig's 27674ef6c73f
+ * ("mm: remove the extra ZONE_DEVICE struct page refcount", v5.18) took the
+ * devmap hook out of put_page() for every type but FS_DAX: FS_DAX pages stay
+ * 1-based, behind the same static key, now on only while an FS_DAX pgmap
+ * exists (CONFIG_FS_DAX; REFERENCE.md (5)). Alistair Popple's ef233450898f
+ * ("mm: free device private pages have zero refcount") and 0dc45ca1ce18
+ * ("mm/memremap.c: take a pgmap reference on page allocation"), both v6.1,
+ * made PRIVATE (and COHERENT) pages idle at 0 with a pgmap reference per
+ * allocated page. In v5.18-v6.0 a PRIVATE page still went 1 -> 0 through the
+ * plain path but free_zone_device_page() reset it to 1 after page_free (and
+ * the driver handed it out with lock_page() alone): that sub-era is not
+ * modelled. FS_DAX's side below holds for all of v5.18-v6.14. As in v6.6:
  *
  *   put_page(page):				// include/linux/mm.h
  *	folio = page_folio(page);
@@ -24,8 +30,11 @@
  *		wake_up_var(&page->_refcount);
  *	return true;
  *
- *   free_zone_device_page() (v6.6), for a device page that reached 0:
- *	page->mapping = NULL; pgmap->ops->page_free(page);
+ *   free_zone_device_page(page), for a device page that reached 0 (mm/memremap.c):
+ *	if (WARN_ON_ONCE(!page->pgmap->ops || !page->pgmap->ops->page_free)) return;
+ *	mem_cgroup_uncharge(page_folio(page));
+ *	if (PageAnon(page)) __ClearPageAnonExclusive(page);
+ *	page->mapping = NULL; page->pgmap->ops->page_free(page);
  *	if (type != PRIVATE && type != COHERENT) set_page_count(page, 1);
  *	else put_dev_pagemap(page->pgmap);
  *
@@ -34,12 +43,12 @@
  * an FS_DAX page as in onebased (a locked 1 -> 2 increment, lock and unlock).
  *
  * Userspace differences as in onebased: the static key is a relaxed load of a
- * flag; the model calls ops->page_free for FS_DAX at 1 as the "page became
- * idle" callback (wake_up_var() in the kernel).
+ * flag; after FS_DAX's wake_up_var() the model calls its idle hook
+ * (devmap_fsdax_idle(), devmap.h).
  */
 #include "devmap.h"
 
-static _Atomic bool devmap_managed_key_fsdax;	/* devmap_managed_key of v5.18-v6.14 */
+static _Atomic bool devmap_managed_key_fsdax;	/* devmap_managed_key of v5.18-v6.14 (FS_DAX only) */
 static atomic_t devmap_managed_fsdax;		/* static_branch_inc/dec count */
 
 /* devmap_managed_enable_get() of v6.6: FS_DAX pgmaps only. */
@@ -65,8 +74,8 @@ static __noinline bool __put_devmap_managed_page_refs(struct page *page, int ref
 	 * stable because nobody holds a reference on the page.
 	 */
 	if (page_ref_sub_return(page, refs) == 1) {
-		page->mapping = NULL;
-		page->pgmap->ops->page_free(page);	/* wake_up_var(&page->_refcount) */
+		wake_up_var(&page->_refcount);
+		devmap_fsdax_idle(page);	/* model only: the idle hook (devmap.h) */
 	}
 	return true;
 }
@@ -80,14 +89,44 @@ static __always_inline bool put_devmap_managed_page_mixed(struct page *page)
 	return __put_devmap_managed_page_refs(page, 1);
 }
 
-/* free_zone_device_page() of v6.6 (see above). */
+/*
+ * free_zone_device_page() of v6.6 (see above). The pgmap pointer is read once,
+ * before page_free hands the page back (it cannot change, but the driver may
+ * reallocate the page at once).
+ */
 static __noinline void free_zone_device_page_mixed(struct page *page)
 {
 	struct dev_pagemap *pgmap = page->pgmap;
 
+	if (WARN_ON_ONCE(!pgmap->ops || !pgmap->ops->page_free))
+		return;
+
+	mem_cgroup_uncharge(page_folio(page));
+
+	/*
+	 * Note: we don't expect anonymous compound pages yet. Once supported
+	 * and we could PTE-map them similar to THP, we'd have to clear
+	 * PG_anon_exclusive on all tail pages.
+	 */
+	VM_BUG_ON_PAGE(PageAnon(page) && PageCompound(page), page);
+	if (PageAnon(page))
+		__ClearPageAnonExclusive(page);
+
+	/*
+	 * When a device managed page is freed, the page->mapping field
+	 * may still contain a (stale) mapping value. For example, the
+	 * lower bits of page->mapping may still identify the page as an
+	 * anonymous page. Ultimately, this entire field is just stale
+	 * and wrong, and it will cause errors if not cleared.
+	 */
 	page->mapping = NULL;
 	pgmap->ops->page_free(page);
+
 	if (pgmap->type != MEMORY_DEVICE_PRIVATE && pgmap->type != MEMORY_DEVICE_COHERENT)
+		/*
+		 * Reset the page count to 1 to prepare for handing out the page
+		 * again.
+		 */
 		set_page_count(page, 1);
 	else
 		put_dev_pagemap(pgmap);
@@ -163,7 +202,7 @@ static void alloc_put_loop_mixed(struct devmap_driver *drv, uint64_t iters)
 
 const struct devmap_variant devmap_mixed = {
 	.name = "mixed",
-	.era = "v5.18-v6.14",
+	.era = "v6.1-v6.14 (FS_DAX: v5.18-v6.14)",
 	.idle_count = 0,
 	.idle_count_fsdax = 1,
 	.put_page = put_page_mixed,

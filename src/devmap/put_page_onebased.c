@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * devmap/onebased: ZONE_DEVICE pages are idle at refcount 1
- * (CONFIG_DEV_PAGEMAP_OPS, Dan Williams, e76384884344 v4.16 to v5.17;
+ * (CONFIG_DEV_PAGEMAP_OPS, Dan Williams' e76384884344 "mm: introduce
+ * MEMORY_DEVICE_FS_DAX and CONFIG_DEV_PAGEMAP_OPS", v4.18, to v5.17;
  * REFERENCE.md (5)). The key is on while any PRIVATE or FS_DAX pgmap exists.
+ * (v4.14-v4.17 had the same 1-based protocol for PRIVATE pages only, behind
+ * device_private_key.) As in v5.17:
  *
- *   put_page(page):
+ *   put_page(page):				// include/linux/mm.h
  *	page = compound_head(page);
  *	if (page_is_devmap_managed(page)) {	// static key && zone device && PRIVATE/FS_DAX
- *		put_devmap_managed_page(page);	// out of line, mm/memremap.c
+ *		put_devmap_managed_page(page);	// out of line, mm/swap.c
  *		return;
  *	}
  *	if (put_page_testzero(page))
@@ -18,6 +21,17 @@
  *	if (count == 1) free_devmap_managed_page(page);	// idle: tell the driver
  *	else if (!count) __put_page(page);
  *
+ *   free_devmap_managed_page(page):		// mm/memremap.c, v5.10-v5.17
+ *	FS_DAX: wake_up_var(&page->_refcount), and nothing else;
+ *	PRIVATE: __ClearPageWaiters(page); mem_cgroup_uncharge(page_folio(page));
+ *		 page->mapping = NULL; page->pgmap->ops->page_free(page);
+ *
+ * Earlier in the era a PRIVATE page also got __ClearPageActive() ("in case
+ * of parallel mark_page_accessed", removed by Yu Zhao in 2020), and in
+ * v4.18's __put_devmap_managed_page() both types went through that sequence,
+ * FS_DAX's page_free (the pmem driver's) calling wake_up_var(). The model is
+ * v5.17.
+ *
  * Userspace difference: devmap_managed_key is a static key in the kernel (a
  * patched NOP/JMP, so the test costs nothing while it is off); the static key
  * is a plain branch here, a relaxed load of a global flag. With it on, every
@@ -25,10 +39,9 @@
  * put_page_testzero() touches anyway) and, for device pages, a load of
  * pgmap->type.
  *
- * free_devmap_managed_page() calls pgmap->ops->page_free for PRIVATE pages
- * (the driver's free) and, for FS_DAX pages, wake_up_var(&page->_refcount) to
- * wake dax_layout_busy_page(); the model calls page_free for both, as "the
- * page became idle" callback the stress test counts.
+ * After FS_DAX's wake_up_var() the model calls its idle hook
+ * (devmap_fsdax_idle(), devmap.h: the tests' and the benchmark's "page became
+ * idle"; the same call in every era).
  *
  * Test-only broken builds (tests/devmap): RB_BROKEN_ONEBASED_NOKEY never turns
  * the key on, RB_BROKEN_ONEBASED_RACY reads the count and decrements it in two
@@ -95,9 +108,27 @@ static __noinline void __put_page_onebased(struct page *page)
 	__folio_put((struct folio *)page);
 }
 
+/* free_devmap_managed_page() of v5.10-v5.17 (see above). */
 __noinline void free_devmap_managed_page(struct page *page)
 {
-	/* FS_DAX: wake_up_var(&page->_refcount); PRIVATE: the driver frees it (see above). */
+	/* notify page idle for dax */
+	if (!is_device_private_page(page)) {
+		wake_up_var(&page->_refcount);
+		devmap_fsdax_idle(page);	/* model only: the idle hook (devmap.h) */
+		return;
+	}
+
+	__ClearPageWaiters(page);
+
+	mem_cgroup_uncharge(page_folio(page));
+
+	/*
+	 * When a device_private page is freed, the page->mapping field
+	 * may still contain a (stale) mapping value. For example, the
+	 * lower bits of page->mapping may still identify the page as
+	 * an anonymous page. Ultimately, this entire field is just
+	 * stale and wrong, and it will cause errors if not cleared.
+	 */
 	page->mapping = NULL;
 	page->pgmap->ops->page_free(page);
 }
@@ -201,7 +232,7 @@ static void alloc_put_loop_onebased(struct devmap_driver *drv, uint64_t iters)
 
 const struct devmap_variant devmap_onebased = {
 	.name = "onebased",
-	.era = "v4.16-v5.17",
+	.era = "v4.18-v5.17",
 	.idle_count = 1,
 	.idle_count_fsdax = 1,
 	.put_page = put_page_onebased,

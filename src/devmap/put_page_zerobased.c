@@ -5,16 +5,27 @@
  * ZONE_DEVICE page reference counts" series, which also removed
  * devmap_managed_key and put_devmap_managed_page(); REFERENCE.md (5)). The
  * conversion began with Ralph Campbell's RFC, merged as Christoph Hellwig's
- * 27674ef6c73f (v5.18) and Alistair Popple's ef233450898f, which made only
- * PRIVATE/COHERENT pages 0-based: that era is put_page_mixed.c.
+ * 27674ef6c73f (v5.18), and Alistair Popple's ef233450898f (v6.1), which
+ * made only PRIVATE/COHERENT pages 0-based: that era is put_page_mixed.c.
  *
  *   put_page(page):  folio_put(page_folio(page)): put_page_testzero(), and
  *                    at 0 __folio_put() -> free_zone_device_folio()
- *   free_zone_device_folio() (mm/memremap.c, v6.15), per pgmap type:
- *                    PRIVATE/COHERENT: ops->page_free, put_dev_pagemap();
- *                    FS_DAX: wake_up_var() (dax_layout_busy_page() waiters);
- *                    GENERIC: folio_set_count(1); P2PDMA: ops->page_free.
- *                    All after folio->mapping = NULL.
+ *   free_zone_device_folio() (mm/memremap.c, v6.15):
+ *	if (WARN_ON_ONCE(!pgmap)) return;
+ *	mem_cgroup_uncharge(folio);
+ *	if (folio_test_anon(folio)) __ClearPageAnonExclusive(folio_page(folio, 0));
+ *	if (type != FS_DAX && type != GENERIC) folio->mapping = NULL;
+ *	switch (type):
+ *	PRIVATE/COHERENT: WARN_ON_ONCE(no ops->page_free), page_free,
+ *			  put_dev_pagemap();
+ *	GENERIC:	  folio_set_count(folio, 1);
+ *	FS_DAX:		  wake_up_var(&folio->page);	(dax_layout_busy_page() waiters)
+ *	P2PDMA:		  WARN_ON_ONCE(no ops->page_free), page_free.
+ *   (The posted series had one combined ops check at the top, which warned
+ *   for FS_DAX pgmaps without ops (Gerald Schaefer's report); the tree has
+ *   the per-case checks shown. Either is the same loads of a line the free
+ *   reads anyway.) An FS_DAX folio keeps its mapping: fs/dax.c clears it
+ *   when folio->share drops to zero, as the page leaves the file.
  *   allocation:      PRIVATE: zone_device_page_init(): a pgmap reference
  *                    (percpu_ref_tryget_live), set_page_count(1), lock_page();
  *                    FS_DAX: fs/dax.c's dax_associate_entry() /
@@ -25,9 +36,8 @@
  * This is the core model's own put_page() (kernel/page_ref.h): one path, no
  * static key, no device test until the count reaches zero.
  *
- * The model calls ops->page_free for FS_DAX too, as the "page became idle"
- * callback the tests count (wake_up_var() in the kernel): a call through a
- * pointer either way.
+ * After FS_DAX's wake_up_var() the model calls its idle hook
+ * (devmap_fsdax_idle(), devmap.h), as in the other eras.
  *
  * Test-only broken build (tests/devmap): RB_BROKEN_ZEROBASED_FREE_AT_1 keeps a
  * 1-based test in the put path (frees at 1, a busy page).
@@ -45,22 +55,61 @@ static __noinline void free_zone_device_folio_zerobased(struct folio *folio)
 {
 	struct dev_pagemap *pgmap = folio->page.pgmap;
 
-	folio->mapping = NULL;
+	if (WARN_ON_ONCE(!pgmap))
+		return;
+
+	mem_cgroup_uncharge(folio);
+
+	/*
+	 * Note: we don't expect anonymous compound pages yet. Once supported
+	 * and we could PTE-map them similar to THP, we'd have to clear
+	 * PG_anon_exclusive on all tail pages.
+	 */
+	if (folio_test_anon(folio)) {
+		VM_BUG_ON_FOLIO(PageHead(&folio->page), folio);	/* folio_test_large() */
+		__ClearPageAnonExclusive(folio_page(folio, 0));
+	}
+
+	/*
+	 * When a device managed page is freed, the folio->mapping field
+	 * may still contain a (stale) mapping value. For example, the
+	 * lower bits of folio->mapping may still identify the folio as an
+	 * anonymous folio. Ultimately, this entire field is just stale
+	 * and wrong, and it will cause errors if not cleared.
+	 *
+	 * FS DAX pages clear the mapping when the folio->share count hits
+	 * zero which indicating the page has been removed from the file
+	 * system mapping.
+	 */
+	if (pgmap->type != MEMORY_DEVICE_FS_DAX && pgmap->type != MEMORY_DEVICE_GENERIC)
+		folio->mapping = NULL;
+
 	switch (pgmap->type) {
 	case MEMORY_DEVICE_PRIVATE:
 	case MEMORY_DEVICE_COHERENT:
-		pgmap->ops->page_free(&folio->page);
+		if (WARN_ON_ONCE(!pgmap->ops || !pgmap->ops->page_free))
+			break;
+		pgmap->ops->page_free(folio_page(folio, 0));
 		put_dev_pagemap(pgmap);
 		break;
+
 	case MEMORY_DEVICE_GENERIC:
+		/*
+		 * Reset the refcount to 1 to prepare for handing out the page
+		 * again.
+		 */
 		folio_set_count(folio, 1);
 		break;
+
 	case MEMORY_DEVICE_FS_DAX:
-		/* wake_up_var(&folio->page): the model's idle callback */
-		pgmap->ops->page_free(&folio->page);
+		wake_up_var(&folio->page);
+		devmap_fsdax_idle(&folio->page);	/* model only: the idle hook (devmap.h) */
 		break;
+
 	case MEMORY_DEVICE_PCI_P2PDMA:
-		pgmap->ops->page_free(&folio->page);
+		if (WARN_ON_ONCE(!pgmap->ops || !pgmap->ops->page_free))
+			break;
+		pgmap->ops->page_free(folio_page(folio, 0));
 		break;
 	}
 }
