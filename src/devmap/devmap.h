@@ -240,7 +240,7 @@ static __always_inline void mem_cgroup_uncharge(struct folio *folio)
 }
 
 /*
- * wake_up_var(var) (kernel/sched/wait_bit.c, v4.16+; out of line):
+ * wake_up_var(var) (kernel/sched/wait_bit.c, every era here; out of line):
  *
  *	__wake_up_bit(__var_waitqueue(var), var, -1):
  *		wq_head = bit_wait_table + hash_ptr(var, WAIT_TABLE_BITS);

@@ -158,7 +158,7 @@ static __always_inline void folio_put_refs(struct folio *folio, int refs)
  * put_page() of v6.15+: no ZONE_DEVICE special case. Earlier kernels had one,
  * which the devmap family models per era: v5.18-v6.14 (v6.6 included) first
  * call put_devmap_managed_page() (devmap_managed_key, on while an FS_DAX
- * pgmap exists; FS_DAX pages are 1-based), v4.16-v5.17 test
+ * pgmap exists; FS_DAX pages are 1-based), v4.18-v5.17 test
  * page_is_devmap_managed() (the same key, PRIVATE and FS_DAX pages 1-based).
  * With the key off (no FS_DAX/PRIVATE pgmap) those are a NOP-patched static
  * branch, i.e. this.
