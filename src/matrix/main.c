@@ -31,7 +31,7 @@ static void usage(FILE *f)
 "directory, and merges the cells into RUN_DIR/refbench.json (docs/matrix.md).\n"
 "\n"
 "  --preset=quick|full       quick (default): unbound + compact, min_time 0.02 s,\n"
-"                            10 processes x 1 repetition per cell (5 for cells\n"
+"                            8 processes x 1 repetition per cell (5 for cells\n"
 "                            of >= 1 GiB); full: every\n"
 "                            placement and memory placement the machine gives,\n"
 "                            min_time 0.05 s, 1 process x 3 repetitions\n"

@@ -37,21 +37,23 @@ static const struct preset presets[] = {
 	/*
 	 * CI and the README's first command. scripts/bench narrows it to the
 	 * findings' key cells (scripts/findings --filter, from
-	 * src/findings/questions.tsv), each as 10 refbench processes x 1
+	 * src/findings/questions.tsv), each as 8 refbench processes x 1
 	 * repetition, interleaved round-robin; the cells with 16 GiB of
 	 * modelled memory (mem_mib >= HEAVY_MIB) as 5. Processes, not
 	 * repetitions: the spread between processes (memory placement,
 	 * frequency, cache state) is larger than within one, so
 	 * refbench-compare's verdicts and the findings' intervals are made over
 	 * processes (docs/compare.md), and a second repetition of a process adds
-	 * almost nothing to them. A cheap cell costs about 60 ms a process, so
-	 * it gets 10 (a trimmed-mean comparison of 10 against 10 is about half
-	 * as wide as of 5 against 5); a 16 GiB cell's set-up (its memmap) costs
-	 * about 1 s per repetition and per process (docs/matrix.md), so it gets
-	 * 5 processes of one repetition: the 5 x 2 it had cost twice as much for
-	 * the same 5 processes. --processes=K gives every cell K.
+	 * little to them. A cheap cell costs about 0.1 s a process, so it gets
+	 * 8: Yuen's 20%-trimmed comparison of 8 against 8 (one process trimmed
+	 * off each end) is about 0.6x as wide as of 5 against 5, and as narrow
+	 * as of 10 against 10 (which trims two). A 16 GiB cell costs seconds a
+	 * process (its memmap's set-up, per process and per repetition:
+	 * docs/matrix.md), so it gets 5 processes of one repetition: the 5 x 2
+	 * it had cost about 1.5-2x as much for the same 5 processes.
+	 * --processes=K gives every cell K.
 	 */
-	{ "quick", "none,compact", "local", "0.02", 1, 10, 5, true },
+	{ "quick", "none,compact", "local", "0.02", 1, 8, 5, true },
 	/* everything this machine can give */
 	{ "full", NULL, "local,remote,interleave", "0.05", 3, 1, 0, false },
 };
