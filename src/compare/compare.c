@@ -742,9 +742,20 @@ static int host_factor(const struct gb_file *a, const struct gb_file *b,
 		r->hf[g] = (struct rb_host_factor){
 			.factor = exp(shift), .ci_lo = exp(lo), .ci_hi = exp(hi),
 			.lo = exp(own[g][0]), .hi = exp(own[g][n[g] - 1]), .n = n[g], .set = 1,
-			/* applied only for a host difference beyond the minimum effect */
-			.applied = lo > log1p(r->threshold) || hi < -log1p(r->threshold),
+			/*
+			 * applied only for a host difference beyond the minimum
+			 * effect that reaches the calibration cells alike: when
+			 * their own ratios spread over more than 1 + 4 x threshold
+			 * it is load (loops and memory-bound cells do not slow
+			 * alike), and dividing every cell by it makes false
+			 * verdicts (an A/A of the quick preset at load 4-5: the
+			 * loops 0.72 to 0.96, factor 0.86 applied, 5 false
+			 * regressions; raw, none)
+			 */
+			.disagree = own[g][n[g] - 1] - own[g][0] > log1p(4 * r->threshold),
 		};
+		r->hf[g].applied = !r->hf[g].disagree &&
+				   (lo > log1p(r->threshold) || hi < -log1p(r->threshold));
 	}
 	/*
 	 * A class without calibration cells, or with too few repetitions for any
@@ -1165,7 +1176,10 @@ static void print_header_lines(const struct rb_cmp_result *r, FILE *out, const c
 				fprintf(out, "%shost factor (contender / baseline), %s: %.4f [%.4f, %.4f] "
 					"from %zu calibration cells (own ratios %.3f to %.3f): %s\n", pre,
 					cls, h->factor, h->ci_lo, h->ci_hi, h->n, h->lo, h->hi,
-					h->applied ? "APPLIED" : "not applied (its interval reaches within the threshold)");
+					h->applied ? "APPLIED" : h->disagree ?
+					"not applied (the calibration cells disagree by more than 4 "
+					"thresholds: load, not a host; times compared raw)" :
+					"not applied (its interval reaches within the threshold)");
 		}
 		if (r->normalised)
 			fprintf(out, "%scomparison: absolute times NORMALISED by the host factor "
@@ -1328,6 +1342,7 @@ static void print_json(const struct rb_cmp_result *r, FILE *out)
 			json_object_set_new(h, "interval_low", json_real(r->hf[g].ci_lo));
 			json_object_set_new(h, "interval_high", json_real(r->hf[g].ci_hi));
 			json_object_set_new(h, "applied", json_boolean(r->hf[g].applied));
+			json_object_set_new(h, "calibration_cells_disagree", json_boolean(r->hf[g].disagree));
 			json_object_set_new(h, "calibration_min", json_real(r->hf[g].lo));
 			json_object_set_new(h, "calibration_max", json_real(r->hf[g].hi));
 			json_object_set_new(h, "calibration_cells", json_integer((json_int_t)r->hf[g].n));

@@ -120,7 +120,10 @@ struct rb_host_factor {
 	size_t n;		/* calibration cells it comes from */
 	int borrowed;		/* taken from the other thread class (none of its own) */
 	int set;		/* estimated (or given) */
-	int applied;		/* the contender was divided by it: its interval excludes 1 */
+	int applied;		/* the contender was divided by it: its interval lies beyond
+				   the threshold and the calibration cells agree */
+	int disagree;		/* own ratios spread over more than 1 + 4 x threshold: load,
+				   not a host; never applied */
 };
 
 struct rb_cmp_result {
