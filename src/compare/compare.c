@@ -13,6 +13,9 @@
  *		no change:   the interval lies within (-threshold, +threshold);
  *		too noisy:   otherwise, with the repetitions per side it would
  *			     take to decide (the interval narrows as 1/sqrt(n)).
+ * A side with RB_MIN_PROCESSES runs or more is compared over the runs'
+ * medians instead (analyse_runs: Yuen's trimmed means by default, a rank
+ * check, and a per-row equivalence margin for "no change").
  * Instruction counts (refbench --instr-count) have no noise: both sides hold
  * one exact value, the change is their ratio and the threshold decides alone.
  */
