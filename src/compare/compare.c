@@ -1190,7 +1190,8 @@ static void print_header_lines(const struct rb_cmp_result *r, FILE *out, const c
 				"include the factor's)\n", pre);
 		else
 			fprintf(out, "%scomparison: absolute times, not normalised (the calibration "
-				"cells show no host factor)\n", pre);
+				"cells %s)\n", pre, r->hf[0].disagree || r->hf[1].disagree ?
+				"disagree: load, not a host factor" : "show no host factor");
 	} else if (!r->instructions) {
 		fprintf(out, "%scomparison: absolute times, not normalised (%s)\n", pre,
 			r->opts.hf_mode == RB_HF_NONE ? "--host-factor=none" :
