@@ -13,6 +13,9 @@
  *		no change:   the interval lies within (-threshold, +threshold);
  *		too noisy:   otherwise, with the repetitions per side it would
  *			     take to decide (the interval narrows as 1/sqrt(n)).
+ * A side with RB_MIN_PROCESSES runs or more is compared over the runs'
+ * medians instead (analyse_runs: Yuen's trimmed means by default, a rank
+ * check, and a per-row equivalence margin for "no change").
  * Instruction counts (refbench --instr-count) have no noise: both sides hold
  * one exact value, the change is their ratio and the threshold decides alone.
  */
@@ -130,23 +133,68 @@ static size_t run_medians(const double *l, const unsigned *run, size_t n, double
 }
 
 /*
+ * The resolution of a process-level comparison of @ka against @kb processes
+ * whose medians spread as the baseline's @ma[0..ka) do: RB_MARGIN_WIDTHS x
+ * the 1 - alpha half-width of Yuen's (or, for RB_PT_WELCH, Welch's) interval
+ * if both sides had that spread, in log units. A side whose spread is that
+ * large puts an A/A's interval inside +-resolution with probability about
+ * 1 - alpha (the estimate is within one half-width of 0, and the interval one
+ * half-width wide, each 1 - alpha/2 ... about 95%), and a change that large is
+ * outside the interval with probability 1 - alpha/2: it is the smallest
+ * margin this comparison can claim. NaN when the baseline has fewer than
+ * RB_MIN_PROCESSES processes (its spread is not known from itself).
+ */
+static double process_resolution(const double *ma, size_t ka, size_t kb, double alpha,
+				 enum rb_proc_test t)
+{
+	double gamma = t == RB_PT_WELCH ? 0 : RB_YUEN_TRIM;
+	struct rb_welch w;
+
+	if (ka < RB_MIN_PROCESSES || kb < 1)
+		return NAN;
+	/* The baseline against itself: its own spread on both sides. */
+	if (rb_yuen(ma, ka, ma, ka, gamma, alpha, &w))
+		return NAN;
+	/* se for ka against kb: each side's d scales as 1 / h (h: the values it keeps) */
+	{
+		size_t ga = (size_t)floor(gamma * (double)ka + 1e-9);
+		size_t gb = (size_t)floor(gamma * (double)kb + 1e-9);
+		double ha = (double)(ka - 2 * ga), hb = (double)(kb - 2 * gb);
+		double d = w.se * w.se / 2;	/* one side's, at ka */
+		double db = kb > 1 ? d * ha * (ha - 1) / (double)(ka - 1) *
+				     (double)(kb - 1) / (hb * (hb - 1)) : d * ha;
+		double se = sqrt(d + db);
+		double df = kb > 1 ? (d + db) * (d + db) /
+				     (d * d / (ha - 1) + db * db / (hb - 1)) : ha - 1;
+
+		return RB_MARGIN_WIDTHS * rb_t_quantile_two_sided(alpha, df) * se;
+	}
+}
+
+/*
  * Process level (docs/compare.md): when a side has RB_MIN_PROCESSES runs or
  * more, the unit is the run, not the repetition. Repetitions of one process
  * share its memory placement, frequency and cache state, so they vary less
  * than processes do; pooled as independent samples they make intervals too
  * narrow (an A/A of 5 processes x 5 repetitions gave 5 false improvements in
  * 17 cells). Each run is summarised by the median of its log values, and the
- * two sides' run medians are compared with Welch's t: the change is the
- * difference of their means, the interval Welch's, the p Welch's (a side with
- * one run takes the other side's spread). 1 on a row compared so, 0 when the
- * runs are too few (the caller compares repetitions), -1 out of memory.
+ * two sides' run medians are compared with Yuen's test (default): the change
+ * is the difference of their 20%-trimmed means, the interval and p Yuen's, so
+ * that one process far off on a side (a neighbour, a page-cache state for a
+ * whole process) moves neither the estimate nor the spread; --process-test=
+ * welch (means) or hl (Hodges-Lehmann, Moses, Mann-Whitney: distribution-free,
+ * but its p cannot pass Holm over many cells with 5 processes a side). A side
+ * with one run takes the other side's spread. 1 on a row compared so, 0 when
+ * the runs are too few (the caller compares repetitions), -1 out of memory.
  */
 static int analyse_runs(struct rb_cmp_row *row, const double *la, const unsigned *ra, size_t na,
-			const double *lb, const unsigned *rb, size_t nb, double alpha)
+			const double *lb, const unsigned *rb, size_t nb,
+			const struct rb_cmp_opts *o)
 {
 	size_t n = na > nb ? na : nb, ka, kb;
 	double *ma = malloc((n + 1) * sizeof(double)), *mb = malloc((n + 1) * sizeof(double));
 	double *tmp = malloc((n + 1) * sizeof(double));
+	double alpha = o->alpha, shift, lo, hi, p;
 	struct rb_welch w;
 	int rc = 0;
 
@@ -156,16 +204,45 @@ static int analyse_runs(struct rb_cmp_row *row, const double *la, const unsigned
 	}
 	ka = run_medians(la, ra, na, ma, tmp);
 	kb = run_medians(lb, rb, nb, mb, tmp);
-	if ((ka < RB_MIN_PROCESSES && kb < RB_MIN_PROCESSES) || rb_welch(ma, ka, mb, kb, alpha, &w))
+	if (ka < RB_MIN_PROCESSES && kb < RB_MIN_PROCESSES)
 		goto out;
+	row->p_rank = NAN;
+	if (ka >= 2 && kb >= 2) {
+		struct rb_mwu u = rb_mann_whitney(ma, ka, mb, kb);
+
+		/* only where it can reach alpha at all: 2 / C(ka + kb, ka) < alpha */
+		if (rb_mwu_cdf_exact(ka, kb, 0) * 2 < alpha || !isfinite(rb_mwu_cdf_exact(ka, kb, 0)))
+			row->p_rank = u.p;
+	}
+	if (o->process_test == RB_PT_HL) {
+		struct rb_mwu u;
+
+		if (ka < 2 || kb < 2)
+			goto out;
+		if (rb_hodges_lehmann(ma, ka, mb, kb, alpha, &shift, &lo, &hi)) {
+			rc = -1;
+			goto out;
+		}
+		u = rb_mann_whitney(ma, ka, mb, kb);
+		p = u.p;
+	} else {
+		if (rb_yuen(ma, ka, mb, kb, o->process_test == RB_PT_WELCH ? 0 : RB_YUEN_TRIM,
+			    alpha, &w))
+			goto out;
+		shift = w.shift;
+		lo = w.lo;
+		hi = w.hi;
+		p = w.p;
+	}
 	row->by_process = 1;
 	row->ka = ka;
 	row->kb = kb;
-	row->p = w.p;
+	row->p = p;
 	row->exact_p = 0;
-	row->change = expm1(w.shift);
-	row->lo = expm1(w.lo);
-	row->hi = expm1(w.hi);
+	row->change = expm1(shift);
+	row->lo = expm1(lo);
+	row->hi = expm1(hi);
+	row->resolution = expm1(process_resolution(ma, ka, kb, alpha, o->process_test));
 	rc = 1;
 out:
 	free(ma);
@@ -197,8 +274,9 @@ static int analyse_logs(struct rb_cmp_row *row, const double *la, size_t na, con
  * own interval widens the row's (root sum of squares of the two half-widths).
  */
 static int analyse(struct rb_cmp_row *row, const struct gb_bench *ba, const struct gb_bench *bb,
-		   double alpha, const struct rb_host_factor *hf)
+		   const struct rb_cmp_opts *o, const struct rb_host_factor *hf)
 {
+	double alpha = o->alpha;
 	double logh = hf ? log(hf->factor) : 0;
 	double *la, *lb;
 	int rc;
@@ -209,6 +287,8 @@ static int analyse(struct rb_cmp_row *row, const struct gb_bench *ba, const stru
 	row->med_b = rb_median(bb->v, bb->n) / exp(logh);
 	row->p = row->p_adj = NAN;
 	row->reps_needed = -1;
+	row->resolution = NAN;
+	row->p_rank = NAN;
 	if (all_equal(ba->v, ba->n) && all_equal(bb->v, bb->n) && row->deterministic) {
 		row->change = row->lo = row->hi = row->raw_change = bb->v[0] / ba->v[0] - 1;
 		return 0;
@@ -216,7 +296,7 @@ static int analyse(struct rb_cmp_row *row, const struct gb_bench *ba, const stru
 	row->deterministic = 0;
 	la = logs_of(ba->v, ba->n, 0);
 	lb = logs_of(bb->v, bb->n, logh);
-	rc = !la || !lb ? -1 : analyse_runs(row, la, ba->run, ba->n, lb, bb->run, bb->n, alpha);
+	rc = !la || !lb ? -1 : analyse_runs(row, la, ba->run, ba->n, lb, bb->run, bb->n, o);
 	if (rc == 0)
 		rc = analyse_logs(row, la, ba->n, lb, bb->n, alpha);
 	else if (rc == 1)
@@ -233,27 +313,47 @@ static int analyse(struct rb_cmp_row *row, const struct gb_bench *ba, const stru
 	return rc;
 }
 
-static void decide(struct rb_cmp_row *row, double t, double alpha, double alpha_needs)
+/*
+ * @t: the threshold (the minimum effect); @cap: the largest margin a
+ * "no change" may claim. The row's margin is max(t, its resolution).
+ */
+static void decide(struct rb_cmp_row *row, double t, double cap, double alpha, double alpha_needs)
 {
-	double tau = log1p(t), e, lo, hi, hw, want;
+	double tau = log1p(t), e, lo, hi, hw, want, mu;
 	size_t n;
 
+	row->margin = t;
+	row->over_cap = 0;
+	row->rank_veto = 0;
 	if (row->deterministic) {
 		row->verdict = row->change >= t ? RB_REGRESSION :
 			       row->change <= -t ? RB_IMPROVEMENT : RB_NO_CHANGE;
 		return;
 	}
+	if (row->by_process && isfinite(row->resolution) && row->resolution > t)
+		row->margin = row->resolution;
+	row->over_cap = row->margin > cap && row->margin > t;
+	mu = log1p(row->margin);
 	e = log1p(row->change);
 	lo = log1p(row->lo);
 	hi = log1p(row->hi);
-	if (row->p_adj < alpha && e >= tau && lo > 0) {
+	/*
+	 * Process level: the rank test must agree (Yuen's trimming takes a
+	 * minority of processes in another mode for outliers; the ranks ask
+	 * whether the contender's processes are generally slower).
+	 */
+	int ranks = !row->by_process || !(row->p_rank >= alpha);
+
+	if (row->p_adj < alpha && e >= tau && lo > 0 && ranks) {
 		row->verdict = RB_REGRESSION;
-	} else if (row->p_adj < alpha && e <= -tau && hi < 0) {
+	} else if (row->p_adj < alpha && e <= -tau && hi < 0 && ranks) {
 		row->verdict = RB_IMPROVEMENT;
-	} else if (lo > -tau && hi < tau) {
+	} else if (lo > -mu && hi < mu && !row->over_cap) {
 		row->verdict = RB_NO_CHANGE;
 	} else {
 		row->verdict = RB_TOO_NOISY;
+		row->rank_veto = !ranks && row->p_adj < alpha && fabs(e) >= tau &&
+				 (lo > 0 || hi < 0);
 		n = row->na < row->nb ? row->na : row->nb;
 		if (row->by_process)
 			n = row->ka < row->kb ? row->kb : row->ka;	/* a one-run side borrows */
@@ -502,7 +602,9 @@ static int ratio_rows(const struct gb_file *a, const struct gb_file *b,
 			memset(row, 0, sizeof(*row));
 			snprintf(full, sizeof(full), "%s / %s", na->name, den);
 			row->owned = strdup(full);
-			byp = row->owned ? analyse_runs(row, la, rla, nla, lb, rlb, nlb, o->alpha) : -1;
+			row->resolution = NAN;
+			row->p_rank = NAN;
+			byp = row->owned ? analyse_runs(row, la, rla, nla, lb, rlb, nlb, o) : -1;
 			free(rla);
 			free(rlb);
 			if (byp < 0 || (!byp && analyse_logs(row, la, nla, lb, nlb, o->alpha))) {
@@ -643,9 +745,20 @@ static int host_factor(const struct gb_file *a, const struct gb_file *b,
 		r->hf[g] = (struct rb_host_factor){
 			.factor = exp(shift), .ci_lo = exp(lo), .ci_hi = exp(hi),
 			.lo = exp(own[g][0]), .hi = exp(own[g][n[g] - 1]), .n = n[g], .set = 1,
-			/* applied only for a host difference beyond the minimum effect */
-			.applied = lo > log1p(r->threshold) || hi < -log1p(r->threshold),
+			/*
+			 * applied only for a host difference beyond the minimum
+			 * effect that reaches the calibration cells alike: when
+			 * their own ratios spread over more than 1 + 4 x threshold
+			 * it is load (loops and memory-bound cells do not slow
+			 * alike), and dividing every cell by it makes false
+			 * verdicts (an A/A of the quick preset at load 4-5: the
+			 * loops 0.72 to 0.96, factor 0.86 applied, 5 false
+			 * regressions; raw, none)
+			 */
+			.disagree = own[g][n[g] - 1] - own[g][0] > log1p(4 * r->threshold),
 		};
+		r->hf[g].applied = !r->hf[g].disagree &&
+				   (lo > log1p(r->threshold) || hi < -log1p(r->threshold));
 	}
 	/*
 	 * A class without calibration cells, or with too few repetitions for any
@@ -739,6 +852,7 @@ int rb_compare(const struct gb_file *a, const struct gb_file *b, const struct rb
 	r->ratio_mode = o->nratios > 0;
 	r->threshold = o->threshold >= 0 ? o->threshold :
 		       r->instructions ? RB_DEFAULT_THRESHOLD_INSTR : RB_DEFAULT_THRESHOLD_TIME;
+	r->margin_cap = o->margin_cap > 0 ? o->margin_cap : RB_DEFAULT_MARGIN_CAP;
 	if (strcmp(a->machine_key, b->machine_key)) {
 		if (!o->ignore_machine)
 			return failf(err, "machine keys differ: %s has '%s', %s has '%s'%s "
@@ -847,7 +961,7 @@ int rb_compare(const struct gb_file *a, const struct gb_file *b, const struct rb
 				row->name = ba->name;
 				row->deterministic = r->instructions;
 				row->calibration = use_cre && !regexec(&cre, ba->name, 0, NULL, 0);
-				if (analyse(row, ba, bb, o->alpha,
+				if (analyse(row, ba, bb, o,
 					    r->hf[g].applied ? &r->hf[g] : NULL)) {
 					if (use_cre)
 						regfree(&cre);
@@ -898,7 +1012,7 @@ int rb_compare(const struct gb_file *a, const struct gb_file *b, const struct rb
 		r->by_process += r->rows[i].by_process;
 		r->rows[i].p_adj = p[i];
 		/* Holm tests its smallest p at alpha / k; BH's largest at alpha. */
-		decide(&r->rows[i], r->threshold, o->alpha,
+		decide(&r->rows[i], r->threshold, r->margin_cap, o->alpha,
 		       o->correction == RB_CORR_HOLM ? o->alpha / (double)k : o->alpha);
 		r->counts[r->rows[i].verdict]++;
 	}
@@ -981,7 +1095,16 @@ static void fmt_p(char *buf, size_t len, const struct rb_cmp_row *row)
 
 static void fmt_verdict(char *buf, size_t len, const struct rb_cmp_row *row)
 {
-	if (row->verdict == RB_TOO_NOISY && row->reps_needed > 0)
+	if (row->verdict == RB_NO_CHANGE && !row->deterministic)
+		snprintf(buf, len, "no change (+-%.1f%%)%s", 100 * row->margin,
+			 row->calibration ? " (calibration)" : "");
+	else if (row->verdict == RB_TOO_NOISY && row->rank_veto)
+		snprintf(buf, len, "too noisy (process ranks: p %.2f)%s", row->p_rank,
+			 row->calibration ? " (calibration)" : "");
+	else if (row->verdict == RB_TOO_NOISY && row->over_cap)
+		snprintf(buf, len, "too noisy (resolves +-%.0f%%)%s", 100 * row->margin,
+			 row->calibration ? " (calibration)" : "");
+	else if (row->verdict == RB_TOO_NOISY && row->reps_needed > 0)
 		snprintf(buf, len, "too noisy (needs ~%ld %s)%s", row->reps_needed,
 			 row->by_process ? "processes" : "reps",
 			 row->calibration ? " (calibration)" : "");
@@ -1019,10 +1142,22 @@ static void print_header_lines(const struct rb_cmp_result *r, FILE *out, const c
 			r->opts.metric == GB_CPU_TIME ? "cpu_time" : "real_time", 100 * r->threshold,
 			r->opts.alpha, corr_name(r->opts.correction), r->nrows,
 			100 * (1 - r->opts.alpha), r->a->machine_key);
-	if (!r->instructions && r->by_process)
+	if (!r->instructions && r->by_process) {
+		static const char *const tests[] = {
+			[RB_PT_YUEN] = "Yuen's 20%-trimmed means",
+			[RB_PT_WELCH] = "Welch's means",
+			[RB_PT_HL] = "Hodges-Lehmann, Moses, Mann-Whitney",
+		};
+
 		fprintf(out, "%sprocess level: %zu of %zu rows have >= %d processes on a side: "
-			"compared over the processes' medians (Welch t, its interval), not the "
-			"pooled repetitions\n", pre, r->by_process, r->nrows, RB_MIN_PROCESSES);
+			"compared over the processes' medians (%s), not the pooled "
+			"repetitions\n", pre, r->by_process, r->nrows, RB_MIN_PROCESSES,
+			tests[r->opts.process_test]);
+		fprintf(out, "%sno change (+-X%%): the %.0f%% interval of the change lies inside "
+			"+-X%%, X = max(threshold, %.0f x the half-width the baseline's own "
+			"process spread gives); X above %.0f%%: too noisy\n", pre,
+			100 * (1 - r->opts.alpha), RB_MARGIN_WIDTHS, 100 * r->margin_cap);
+	}
 	if (r->ratio_mode) {
 		fprintf(out, "%scomparison: within-run ratios NUMERATOR / DENOMINATOR (rows paired by "
 			"run and repetition), baseline's ratio against the contender's: a host "
@@ -1044,7 +1179,10 @@ static void print_header_lines(const struct rb_cmp_result *r, FILE *out, const c
 				fprintf(out, "%shost factor (contender / baseline), %s: %.4f [%.4f, %.4f] "
 					"from %zu calibration cells (own ratios %.3f to %.3f): %s\n", pre,
 					cls, h->factor, h->ci_lo, h->ci_hi, h->n, h->lo, h->hi,
-					h->applied ? "APPLIED" : "not applied (its interval reaches within the threshold)");
+					h->applied ? "APPLIED" : h->disagree ?
+					"not applied (the calibration cells disagree by more than 4 "
+					"thresholds: load, not a host; times compared raw)" :
+					"not applied (its interval reaches within the threshold)");
 		}
 		if (r->normalised)
 			fprintf(out, "%scomparison: absolute times NORMALISED by the host factor "
@@ -1052,7 +1190,8 @@ static void print_header_lines(const struct rb_cmp_result *r, FILE *out, const c
 				"include the factor's)\n", pre);
 		else
 			fprintf(out, "%scomparison: absolute times, not normalised (the calibration "
-				"cells show no host factor)\n", pre);
+				"cells %s)\n", pre, r->hf[0].disagree || r->hf[1].disagree ?
+				"disagree: load, not a host factor" : "show no host factor");
 	} else if (!r->instructions) {
 		fprintf(out, "%scomparison: absolute times, not normalised (%s)\n", pre,
 			r->opts.hf_mode == RB_HF_NONE ? "--host-factor=none" :
@@ -1185,6 +1324,11 @@ static void print_json(const struct rb_cmp_result *r, FILE *out)
 				r->opts.metric == GB_CPU_TIME ? "cpu_time" : "real_time"));
 	json_object_set_new(root, "unit", json_string(r->instructions ? "instructions" : "ns"));
 	json_object_set_new(root, "threshold", json_real(r->threshold));
+	json_object_set_new(root, "margin_cap", json_real(r->margin_cap));
+	if (r->by_process)
+		json_object_set_new(root, "process_test", json_string(
+			r->opts.process_test == RB_PT_WELCH ? "welch" :
+			r->opts.process_test == RB_PT_HL ? "hodges-lehmann" : "yuen"));
 	json_object_set_new(root, "alpha", json_real(r->opts.alpha));
 	json_object_set_new(root, "correction", json_string(corr_name(r->opts.correction)));
 	json_object_set_new(root, "interval", json_string("exact Moses interval of the "
@@ -1202,6 +1346,7 @@ static void print_json(const struct rb_cmp_result *r, FILE *out)
 			json_object_set_new(h, "interval_low", json_real(r->hf[g].ci_lo));
 			json_object_set_new(h, "interval_high", json_real(r->hf[g].ci_hi));
 			json_object_set_new(h, "applied", json_boolean(r->hf[g].applied));
+			json_object_set_new(h, "calibration_cells_disagree", json_boolean(r->hf[g].disagree));
 			json_object_set_new(h, "calibration_min", json_real(r->hf[g].lo));
 			json_object_set_new(h, "calibration_max", json_real(r->hf[g].hi));
 			json_object_set_new(h, "calibration_cells", json_integer((json_int_t)r->hf[g].n));
@@ -1233,7 +1378,13 @@ static void print_json(const struct rb_cmp_result *r, FILE *out)
 		if (row->by_process) {
 			json_object_set_new(o, "processes_baseline", json_integer((json_int_t)row->ka));
 			json_object_set_new(o, "processes_contender", json_integer((json_int_t)row->kb));
+			json_object_set_new(o, "resolution", num_or_null(row->resolution));
+			json_object_set_new(o, "p_rank", num_or_null(row->p_rank));
+			json_object_set_new(o, "rank_veto", json_boolean(row->rank_veto));
 		}
+		/* what a "no change" claims: the interval inside +-margin */
+		json_object_set_new(o, "margin", num_or_null(row->margin));
+		json_object_set_new(o, "margin_over_cap", json_boolean(row->over_cap));
 		json_object_set_new(o, "verdict", json_string(row->verdict == RB_REGRESSION ?
 					"regression" : rb_verdict_name(row->verdict)));
 		json_object_set_new(o, "repetitions_needed", row->reps_needed > 0 ?

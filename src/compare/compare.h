@@ -28,6 +28,23 @@ enum rb_hf_mode {
 /* Default calibration cells: loops whose code no refbench commit changes. */
 #define RB_DEFAULT_CALIBRATION "^(harness/native/|calib/)"
 
+/*
+ * The process-level test (docs/compare.md, "Processes, not repetitions"):
+ * Yuen's 20%-trimmed means (default), Welch's means, or Hodges-Lehmann with
+ * its Moses interval and Mann-Whitney's p.
+ */
+enum rb_proc_test { RB_PT_YUEN, RB_PT_WELCH, RB_PT_HL };
+#define RB_YUEN_TRIM 0.2
+
+/*
+ * "no change" at process level: the interval inside +-margin, the margin
+ * max(threshold, RB_MARGIN_WIDTHS x the 1 - alpha half-width that the
+ * baseline's own spread of process medians gives at these process counts);
+ * a margin above the cap (--margin-cap) never reads "no change".
+ */
+#define RB_MARGIN_WIDTHS 2.0
+#define RB_DEFAULT_MARGIN_CAP 0.10
+
 /* --ratio: numerators are the names matching @num; denominators @den with \0..\9. */
 struct rb_ratio {
 	const char *num, *den;
@@ -48,6 +65,8 @@ struct rb_cmp_opts {
 	size_t ncells;
 	const struct rb_ratio *ratios;	/* --ratio: compare within-run ratios instead */
 	size_t nratios;
+	enum rb_proc_test process_test;	/* --process-test */
+	double margin_cap;		/* --margin-cap; <= 0: the default */
 };
 
 enum rb_verdict { RB_NO_CHANGE, RB_REGRESSION, RB_IMPROVEMENT, RB_TOO_NOISY };
@@ -67,11 +86,27 @@ struct rb_cmp_row {
 				   would need; -1 unknown */
 	/*
 	 * by_process: a side has >= RB_MIN_PROCESSES runs (processes): the
-	 * inference is over the runs' medians (Welch t), not over the pooled
-	 * repetitions (docs/compare.md, "Processes, not repetitions").
+	 * inference is over the runs' medians (Yuen's trimmed means by
+	 * default), not over the pooled repetitions (docs/compare.md,
+	 * "Processes, not repetitions").
 	 */
 	int by_process;
 	size_t ka, kb;		/* runs (processes) per side */
+	/*
+	 * The equivalence margin "no change" claims (relative): the threshold,
+	 * or at process level the resolution the baseline's process spread
+	 * gives (RB_MARGIN_WIDTHS half-widths) when that is wider. resolution:
+	 * that resolution (NaN: not estimable, the threshold is used).
+	 */
+	double margin, resolution;
+	/*
+	 * Process level: Mann-Whitney's two-sided p on the process medians (NaN:
+	 * not computed, or too few processes for it to reach alpha at all). A
+	 * regression or improvement needs it below alpha as well (compare.c).
+	 */
+	double p_rank;
+	int rank_veto;		/* significant, but the rank test is not: too noisy */
+	int over_cap;		/* margin above --margin-cap: never "no change" */
 };
 
 /* A side with this many runs of a benchmark makes its comparison process-level. */
@@ -85,13 +120,17 @@ struct rb_host_factor {
 	size_t n;		/* calibration cells it comes from */
 	int borrowed;		/* taken from the other thread class (none of its own) */
 	int set;		/* estimated (or given) */
-	int applied;		/* the contender was divided by it: its interval excludes 1 */
+	int applied;		/* the contender was divided by it: its interval lies beyond
+				   the threshold and the calibration cells agree */
+	int disagree;		/* own ratios spread over more than 1 + 4 x threshold: load,
+				   not a host; never applied */
 };
 
 struct rb_cmp_result {
 	const struct gb_file *a, *b;
 	struct rb_cmp_opts opts;
 	double threshold;	/* the one used */
+	double margin_cap;	/* the one used (process-level "no change") */
 	int instructions;	/* both files are instruction counts */
 	struct rb_cmp_row *rows;
 	size_t nrows;

@@ -32,6 +32,14 @@ static void usage(FILE *out)
 "                       %.2f for instruction counts)\n"
 "  --alpha=A            significance level and 1-A interval (default 0.05)\n"
 "  --correction=holm|bh|none  multiple-comparison correction (default holm)\n"
+"  --process-test=yuen|welch|hl  with >= 3 processes a side, compare the\n"
+"                       processes' medians by Yuen's 20%%-trimmed means\n"
+"                       (default: one outlying process moves nothing), Welch's\n"
+"                       means, or Hodges-Lehmann/Mann-Whitney\n"
+"  --margin-cap=PCT     process level: a 'no change (+-X%%)' claims the interval\n"
+"                       inside +-X%%, X = max(threshold, the resolution of the\n"
+"                       baseline's process spread); above PCT (default %.0f)\n"
+"                       the row is 'too noisy'\n"
 "  --filter=ERE         compare only the benchmarks whose names match\n"
 "  --cells=FILE         compare only the benchmarks named in FILE (one a line,\n"
 "                       '#' comments); --cell=NAME adds one (repeatable)\n"
@@ -57,7 +65,7 @@ static void usage(FILE *out)
 "                       callgrind dumps in DIR into instructions per iteration\n"
 "  --set-context=K=V    with --merge/--callgrind: add K=V to the context\n",
 		100 * RB_DEFAULT_THRESHOLD_TIME, 100 * RB_DEFAULT_THRESHOLD_INSTR,
-		RB_DEFAULT_CALIBRATION);
+		100 * RB_DEFAULT_MARGIN_CAP, RB_DEFAULT_CALIBRATION);
 }
 
 static int bad(const char *fmt, const char *arg)
@@ -153,7 +161,7 @@ int main(int argc, char **argv)
 {
 	enum { O_FORMAT = 256, O_METRIC, O_THRESHOLD, O_ALPHA, O_CORR, O_FILTER, O_ALLOW,
 	       O_IGNORE, O_NOISY, O_MERGE, O_CALLGRIND, O_SETCTX, O_HELP, O_CELLS, O_CELL, O_HF,
-	       O_CALIB, O_RATIO };
+	       O_CALIB, O_RATIO, O_PTEST, O_MCAP };
 	static const struct option longopts[] = {
 		{ "format", required_argument, NULL, O_FORMAT },
 		{ "metric", required_argument, NULL, O_METRIC },
@@ -174,6 +182,8 @@ int main(int argc, char **argv)
 		{ "host-factor", required_argument, NULL, O_HF },
 		{ "calibration", required_argument, NULL, O_CALIB },
 		{ "ratio", required_argument, NULL, O_RATIO },
+		{ "process-test", required_argument, NULL, O_PTEST },
+		{ "margin-cap", required_argument, NULL, O_MCAP },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct rb_cmp_opts o = {
@@ -217,6 +227,21 @@ int main(int argc, char **argv)
 			if (parse_double(optarg, 0, 100, &o.threshold))
 				return bad("--threshold=%s: want a percentage from 0 to 100", optarg);
 			o.threshold /= 100;
+			break;
+		case O_PTEST:
+			if (!strcmp(optarg, "yuen"))
+				o.process_test = RB_PT_YUEN;
+			else if (!strcmp(optarg, "welch"))
+				o.process_test = RB_PT_WELCH;
+			else if (!strcmp(optarg, "hl"))
+				o.process_test = RB_PT_HL;
+			else
+				return bad("--process-test=%s: want yuen, welch or hl", optarg);
+			break;
+		case O_MCAP:
+			if (parse_double(optarg, 0, 1000, &o.margin_cap) || o.margin_cap <= 0)
+				return bad("--margin-cap=%s: want a percentage above 0, up to 1000", optarg);
+			o.margin_cap /= 100;
 			break;
 		case O_ALPHA:
 			if (parse_double(optarg, 1e-9, 0.5, &o.alpha))

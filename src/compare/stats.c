@@ -369,44 +369,70 @@ double rb_t_quantile_two_sided(double alpha, double df)
 	return (lo + hi) / 2;
 }
 
-int rb_welch(const double *a, size_t m, const double *b, size_t n, double alpha,
-	     struct rb_welch *w)
+/*
+ * One side's trimmed mean, winsorized variance (n - 1 denominator) and the
+ * count h it keeps: g = floor(gamma * n) values cut from each end.
+ */
+static int trim_side(const double *x, size_t n, double gamma, double *tm, double *wv, size_t *h)
 {
-	double ma = 0, mb = 0, va = 0, vb = 0, se2, df, q;
+	double *s = malloc((n ? n : 1) * sizeof(double)), wm = 0, v = 0;
+	size_t g = (size_t)floor(gamma * (double)n + 1e-9);
+
+	if (!s)
+		return -1;
+	memcpy(s, x, n * sizeof(double));
+	qsort(s, n, sizeof(double), cmp_double);
+	if (2 * g >= n)
+		g = (n - 1) / 2;
+	*h = n - 2 * g;
+	*tm = 0;
+	for (size_t i = g; i < n - g; i++)
+		*tm += s[i];
+	*tm /= (double)*h;
+	for (size_t i = 0; i < n; i++) {
+		double w = s[i < g ? g : i >= n - g ? n - g - 1 : i];
+
+		wm += w;
+		s[i] = w;
+	}
+	wm /= (double)n;
+	for (size_t i = 0; i < n; i++)
+		v += (s[i] - wm) * (s[i] - wm);
+	*wv = n > 1 ? v / (double)(n - 1) : 0;
+	free(s);
+	return 0;
+}
+
+int rb_yuen(const double *a, size_t m, const double *b, size_t n, double gamma, double alpha,
+	    struct rb_welch *w)
+{
+	double ta, tb, va, vb, se2, df, q;
+	size_t ha, hb;
 
 	memset(w, 0, sizeof(*w));
-	if (!m || !n || m + n < 3 || (m < 2 && n < 2))
+	if (!m || !n || m + n < 3 || (m < 2 && n < 2) || !(gamma >= 0 && gamma < 0.5))
 		return -1;
-	for (size_t i = 0; i < m; i++)
-		ma += a[i];
-	for (size_t i = 0; i < n; i++)
-		mb += b[i];
-	ma /= (double)m;
-	mb /= (double)n;
-	for (size_t i = 0; i < m; i++)
-		va += (a[i] - ma) * (a[i] - ma);
-	for (size_t i = 0; i < n; i++)
-		vb += (b[i] - mb) * (b[i] - mb);
-	if (m > 1)
-		va /= (double)(m - 1);
-	if (n > 1)
-		vb /= (double)(n - 1);
-	if (m > 1 && n > 1) {
-		double ea = va / (double)m, eb = vb / (double)n;
+	if (trim_side(a, m, gamma, &ta, &va, &ha) || trim_side(b, n, gamma, &tb, &vb, &hb))
+		return -1;
+	if (ha > 1 && hb > 1) {
+		/* Yuen: d = (n - 1) s_w^2 / (h (h - 1)); gamma 0: Welch's s^2 / n */
+		double ea = (double)(m - 1) * va / ((double)ha * (double)(ha - 1));
+		double eb = (double)(n - 1) * vb / ((double)hb * (double)(hb - 1));
 
 		se2 = ea + eb;
-		df = se2 > 0 ? se2 * se2 / (ea * ea / (double)(m - 1) + eb * eb / (double)(n - 1)) :
-		     (double)(m + n - 2);
+		df = se2 > 0 ? se2 * se2 / (ea * ea / (double)(ha - 1) + eb * eb / (double)(hb - 1)) :
+		     (double)(ha + hb - 2);
 		w->pooled_from = 0;
 	} else {
-		/* one side has one value: its spread is taken to be the other's */
-		double v = m > 1 ? va : vb;
+		/* one side keeps one value: its spread is taken to be the other's */
+		size_t k = ha > 1 ? m : n, h = ha > 1 ? ha : hb;
+		double e = (double)(k - 1) * (ha > 1 ? va : vb) / ((double)h * (double)(h - 1));
 
-		se2 = v * (1 / (double)m + 1 / (double)n);
-		df = (double)((m > 1 ? m : n) - 1);
-		w->pooled_from = m > 1 ? 1 : 2;
+		se2 = e * (1 + (double)h);
+		df = (double)(h - 1);
+		w->pooled_from = ha > 1 ? 1 : 2;
 	}
-	w->shift = mb - ma;
+	w->shift = tb - ta;
 	w->se = sqrt(se2);
 	w->df = df;
 	if (w->se > 0) {
@@ -422,4 +448,10 @@ int rb_welch(const double *a, size_t m, const double *b, size_t n, double alpha,
 	w->lo = w->shift - q * w->se;
 	w->hi = w->shift + q * w->se;
 	return 0;
+}
+
+int rb_welch(const double *a, size_t m, const double *b, size_t n, double alpha,
+	     struct rb_welch *w)
+{
+	return rb_yuen(a, m, b, n, 0, alpha, w);
 }

@@ -65,6 +65,19 @@ struct rb_welch {
 int rb_welch(const double *a, size_t m, const double *b, size_t n, double alpha,
 	     struct rb_welch *w);
 
+/*
+ * Yuen's trimmed-mean two-sample test (Yuen 1974; Wilcox, "Introduction to
+ * Robust Estimation and Hypothesis Testing", 5.3), Welch's with each side's
+ * mean replaced by its gamma-trimmed mean (g = floor(gamma * n) values cut
+ * from each end) and its variance by the winsorized variance:
+ * d = (n - 1) s_w^2 / (h (h - 1)), h = n - 2g, se^2 = d_a + d_b, df Welch's
+ * over h - 1. One value far off on a side moves neither the estimate nor its
+ * spread. gamma 0 is Welch's test exactly (rb_welch). Same outputs and
+ * returns as rb_welch; -1 also for gamma outside [0, 0.5).
+ */
+int rb_yuen(const double *a, size_t m, const double *b, size_t n, double gamma, double alpha,
+	    struct rb_welch *w);
+
 /* The upper alpha quantile of the standard normal distribution. */
 double rb_normal_quantile_upper(double alpha);
 

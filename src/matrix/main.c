@@ -31,7 +31,8 @@ static void usage(FILE *f)
 "directory, and merges the cells into RUN_DIR/refbench.json (docs/matrix.md).\n"
 "\n"
 "  --preset=quick|full       quick (default): unbound + compact, min_time 0.02 s,\n"
-"                            5 processes x 2 repetitions per cell; full: every\n"
+"                            8 processes x 1 repetition per cell (5 for cells\n"
+"                            of >= 1 GiB); full: every\n"
 "                            placement and memory placement the machine gives,\n"
 "                            min_time 0.05 s, 1 process x 3 repetitions\n"
 "  --families=LIST           only these families (comma list; refbench --list-families)\n"
@@ -176,10 +177,14 @@ static void print_plan(const struct mx_plan *p, double total)
 	size_t nhist = 0;
 	char d[32];
 
-	printf("# refbench-matrix plan: preset %s, min_time %s s, %d process%s x %d repetition%s "
+	char heavy[64] = "";
+
+	if (p->heavy_processes > 0 && p->heavy_processes < p->processes)
+		snprintf(heavy, sizeof(heavy), " (%d for cells of >= 1 GiB)", p->heavy_processes);
+	printf("# refbench-matrix plan: preset %s, min_time %s s, %d process%s%s x %d repetition%s "
 	       "per cell, refbench %s%s%s\n",
 	       p->preset, p->min_time, p->processes > 1 ? p->processes : 1,
-	       p->processes > 1 ? "es" : "", p->repetitions, p->repetitions == 1 ? "" : "s",
+	       p->processes > 1 ? "es" : "", heavy, p->repetitions, p->repetitions == 1 ? "" : "s",
 	       p->refbench,
 	       p->topology ? ", topology " : "", p->topology ? p->topology : "");
 	printf("# cell ID LABEL NAME (estimate); skip LABEL NAME|* -- REASON\n");
@@ -629,12 +634,18 @@ int main(int argc, char **argv)
 
 			mx_fmt_duration(d, sizeof(d), total);
 			int k = plan.processes > 1 ? plan.processes : 1;
-			size_t nc = plan.ncells / (size_t)k;
+			size_t nc = 0;
+			char heavy[64] = "";
 
+			for (size_t i = 0; i < plan.ncells; i++)
+				nc += plan.cells[i].process <= 1;
+			if (plan.heavy_processes > 0 && plan.heavy_processes < k)
+				snprintf(heavy, sizeof(heavy), " (%d for cells of >= 1 GiB)",
+					 plan.heavy_processes);
 			printf("refbench-matrix: preset %s, %zu cell%s (%zu skipped, see --dry-run), "
-			       "%d process%s x %d repetition%s each (%zu refbench runs), estimated %s, "
+			       "%d process%s%s x %d repetition%s each (%zu refbench runs), estimated %s, "
 			       "into %s\n", plan.preset, nc, nc == 1 ? "" : "s", plan.nskips, k,
-			       k > 1 ? "es" : "", plan.repetitions, plan.repetitions == 1 ? "" : "s",
+			       k > 1 ? "es" : "", heavy, plan.repetitions, plan.repetitions == 1 ? "" : "s",
 			       plan.ncells, d, dir);
 			fflush(stdout);
 		}

@@ -62,6 +62,7 @@ struct mx_plan {
 	const char *min_time;
 	int repetitions;
 	int processes;		/* refbench processes per cell (0: the preset's) */
+	int heavy_processes;	/* the preset's for heavy cells (plan.c), 0: processes */
 	char **families;	/* NULL-terminated; NULL: all */
 	char **placements;	/* NULL: the preset's */
 	char **memories;	/* NULL: the preset's */

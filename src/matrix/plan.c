@@ -27,6 +27,8 @@ struct preset {
 	const char *min_time;
 	int repetitions;
 	int processes;		/* refbench processes per cell */
+	/* processes of a heavy cell (mem_mib >= HEAVY_MIB: its set-up dominates); 0: processes */
+	int heavy_processes;
 	/* 1-thread cells run unbound only (when none is in the run) */
 	bool one_thread_unbound_only;
 };
@@ -35,20 +37,25 @@ static const struct preset presets[] = {
 	/*
 	 * CI and the README's first command. scripts/bench narrows it to the
 	 * findings' key cells (scripts/findings --filter, from
-	 * src/findings/questions.tsv): 68 cells, each as 5 refbench processes
-	 * x 2 repetitions, interleaved round-robin. Processes, not repetitions:
-	 * the spread between processes (memory placement, frequency, cache
-	 * state) is larger than within one, so refbench-compare's verdicts and
-	 * the findings' intervals are made over processes (docs/compare.md), and
-	 * need several of them; 5 is the fewest whose run-level comparison
-	 * resolves a few percent. Measured on the 2-vCPU VM at load 0.3-2:
-	 * 201 s of cells, 3m11s-3m27s in all (docs/matrix.md): the 14 key cells
-	 * with 16 GiB of modelled memory take 2.4 s per process (their set-up),
-	 * 168 s of the 201.
+	 * src/findings/questions.tsv), each as 8 refbench processes x 1
+	 * repetition, interleaved round-robin; the cells with 16 GiB of
+	 * modelled memory (mem_mib >= HEAVY_MIB) as 5. Processes, not
+	 * repetitions: the spread between processes (memory placement,
+	 * frequency, cache state) is larger than within one, so
+	 * refbench-compare's verdicts and the findings' intervals are made over
+	 * processes (docs/compare.md), and a second repetition of a process adds
+	 * little to them. A cheap cell costs about 0.1 s a process, so it gets
+	 * 8: Yuen's 20%-trimmed comparison of 8 against 8 (one process trimmed
+	 * off each end) is about 0.6x as wide as of 5 against 5, and as narrow
+	 * as of 10 against 10 (which trims two). A 16 GiB cell costs seconds a
+	 * process (its memmap's set-up, per process and per repetition:
+	 * docs/matrix.md), so it gets 5 processes of one repetition: the 5 x 2
+	 * it had cost about 1.5-2x as much for the same 5 processes.
+	 * --processes=K gives every cell K.
 	 */
-	{ "quick", "none,compact", "local", "0.02", 2, 5, true },
+	{ "quick", "none,compact", "local", "0.02", 1, 8, 5, true },
 	/* everything this machine can give */
-	{ "full", NULL, "local,remote,interleave", "0.05", 3, 1, false },
+	{ "full", NULL, "local,remote,interleave", "0.05", 3, 1, 0, false },
 };
 
 static const struct preset *find_preset(const char *name)
@@ -209,6 +216,23 @@ double mx_cell_estimate_heuristic(const char *name, const char *min_time, int re
 	return 0.01 + reps * (2.2 * mt + 0.015);
 }
 
+/*
+ * A heavy cell: this much modelled memory or more (the 16 GiB cells: their
+ * memmap's set-up, about 1 s per repetition, is most of a quick run).
+ */
+#define HEAVY_MIB 1024
+
+/* The processes a cell runs as: the plan's, or the preset's for a heavy cell. */
+static int cell_processes(const struct mx_plan *p, const char *name)
+{
+	const char *m = strstr(name, "/mem_mib:");
+
+	if (p->heavy_processes > 0 && p->heavy_processes < p->processes && m &&
+	    atol(m + 9) >= HEAVY_MIB)
+		return p->heavy_processes;
+	return p->processes;
+}
+
 /* Group skipped cells by (placement, memory, reason). */
 static void add_skip(struct mx_plan *p, const char *name, const char *placement,
 		     const char *memory, const char *reason)
@@ -299,8 +323,10 @@ int mx_make_plan(struct mx_plan *p)
 		p->min_time = pre->min_time;
 	if (!p->repetitions)
 		p->repetitions = pre->repetitions;
-	if (!p->processes)
+	if (!p->processes) {
 		p->processes = pre->processes;
+		p->heavy_processes = pre->heavy_processes;
+	}
 
 	/* families */
 	if (!(out = ask_refbench(p, "--list-families", "--list-families", NULL, NULL)))
@@ -488,13 +514,15 @@ int mx_make_plan(struct mx_plan *p)
 		 * (load, frequency, a neighbour) hits every cell alike.
 		 */
 		if (p->processes > 1) {
-			size_t n = p->ncells;
+			size_t n = p->ncells, total = 0;
 			struct mx_cell *all = mx_xmalloc(sizeof(*all) * n * (size_t)p->processes);
 
 			for (int k = 0; k < p->processes; k++)
 				for (size_t i = 0; i < n; i++) {
-					struct mx_cell *c = &all[(size_t)k * n + i];
+					struct mx_cell *c = &all[total];
 
+					if (k >= cell_processes(p, p->cells[i].name))
+						continue;
 					*c = p->cells[i];
 					if (k) {
 						c->name = mx_xstrdup(c->name);
@@ -504,10 +532,11 @@ int mx_make_plan(struct mx_plan *p)
 						c->label = mx_xstrdup(c->label);
 					}
 					c->process = k + 1;
+					total++;
 				}
 			free(p->cells);
 			p->cells = all;
-			p->ncells = n * (size_t)p->processes;
+			p->ncells = total;
 		}
 		/* ids: zero-padded plan order, so cells/ sorts as the plan */
 		{

@@ -488,8 +488,165 @@ RB_TEST(student_t_and_welch)
 	CHECK_EQ(rb_welch((double[]){ 1 }, 1, (double[]){ 2 }, 1, 0.05, &w), -1);
 }
 
+/*
+ * Yuen's trimmed-mean test (20%), by hand (Wilcox 5.3): a = 1 2 3 4 100 (one
+ * outlying process), b = 2 3 4 5 6; g = 1, h = 3 a side. Trimmed means 3 and
+ * 4; winsorized samples 2 2 3 4 4 and 3 3 4 5 5, variances 1 and 1; d = 4 * 1
+ * / (3 * 2) = 2/3 a side; se = sqrt(4/3); t = 1 / 1.154701 = 0.8660254;
+ * df = (4/3)^2 / ((2/3)^2 / 2 * 2) = 4; p = 2 * (1 - F4(t)) with the closed
+ * form F4(t) = 1/2 + t (t^2 + 6) / (2 (t^2 + 4)^1.5) = 0.7823345: 0.4353309;
+ * interval 1 -+ qt(0.975, 4) se = 1 -+ 3.205961. Welch on the same values:
+ * shift -18 (the outlier's mean). gamma 0 is Welch's exactly.
+ */
+RB_TEST(yuen_trimmed_means)
+{
+	const double a[] = { 1, 2, 3, 4, 100 }, b[] = { 2, 3, 4, 5, 6 };
+	struct rb_welch w, y;
+
+	CHECK_EQ(rb_yuen(a, 5, b, 5, 0.2, 0.05, &y), 0);
+	CHECK_NEAR(y.shift, 1, 1e-12);
+	CHECK_NEAR(y.se, sqrt(4.0 / 3), 1e-12);
+	CHECK_NEAR(y.t, 0.8660254, 1e-7);
+	CHECK_NEAR(y.df, 4, 1e-12);
+	CHECK_NEAR(y.p, 0.4353309, 1e-6);
+	CHECK_NEAR(y.lo, 1 - 3.205961, 1e-5);
+	CHECK_NEAR(y.hi, 1 + 3.205961, 1e-5);
+	CHECK_EQ(rb_welch(a, 5, b, 5, 0.05, &w), 0);
+	CHECK_NEAR(w.shift, -18, 1e-12);
+	/* the order of the values does not matter */
+	CHECK_EQ(rb_yuen((double[]){ 100, 4, 1, 3, 2 }, 5, (double[]){ 6, 2, 5, 3, 4 }, 5, 0.2, 0.05, &w), 0);
+	CHECK_NEAR(w.shift, y.shift, 1e-12);
+	CHECK_NEAR(w.p, y.p, 1e-12);
+	/* gamma 0: Welch's test */
+	CHECK_EQ(rb_yuen((double[]){ 1, 2, 3, 4, 5 }, 5, (double[]){ 2, 4, 6, 8, 10 }, 5, 0, 0.05, &y), 0);
+	CHECK_NEAR(y.t, 1.897367, 1e-6);
+	CHECK_NEAR(y.df, 5.882353, 1e-6);
+	/* 10 a side: g = 2, h = 6; 0 1 ... 9 against itself + 5, both ends wild */
+	{
+		double c[10], d[10];
+
+		for (int i = 0; i < 10; i++) {
+			c[i] = i;
+			d[i] = i + 5;
+		}
+		c[0] = -1000;
+		d[9] = 1e6;
+		CHECK_EQ(rb_yuen(c, 10, d, 10, 0.2, 0.05, &y), 0);
+		/* trimmed means of 2..7 and 7..12: 4.5 and 9.5 */
+		CHECK_NEAR(y.shift, 5, 1e-12);
+		/* winsorized 2 2 2 3 4 5 6 7 7 7: variance 42.5 / 9, d = 9 * s_w^2 / 30 a side */
+		CHECK_NEAR(y.se, sqrt(2 * 9 * (42.5 / 9) / 30), 1e-9);
+		CHECK_NEAR(y.df, 10, 1e-9);
+	}
+	/* one value a side: -1; gamma out of range: -1 */
+	CHECK_EQ(rb_yuen((double[]){ 1 }, 1, (double[]){ 2 }, 1, 0.2, 0.05, &y), -1);
+	CHECK_EQ(rb_yuen(a, 5, b, 5, 0.5, 0.05, &y), -1);
+	/* one value on a side: the other side's spread (as Welch's) */
+	CHECK_EQ(rb_yuen(a, 5, (double[]){ 4 }, 1, 0.2, 0.05, &y), 0);
+	CHECK_EQ(y.pooled_from, 1);
+	CHECK_NEAR(y.shift, 1, 1e-12);
+	CHECK_NEAR(y.df, 2, 1e-12);
+}
+
+/* One benchmark x/a as @k runs (processes) of one repetition each: base * exp(@d[i]) * @f[i]. */
+static char *runs_json(size_t k, double base, const double *d, const double *f)
+{
+	static char buf[8192];
+	size_t n = 0;
+
+	n += (size_t)snprintf(buf + n, sizeof(buf) - n, "{\"context\": {}, \"benchmarks\": [");
+	for (size_t i = 0; i < k; i++) {
+		double v = base * exp(d[i]) * (f ? f[i] : 1);
+
+		n += (size_t)snprintf(buf + n, sizeof(buf) - n,
+				      "%s{\"name\": \"x/a\", \"run_type\": \"iteration\", "
+				      "\"refbench_run\": %zu, \"repetition_index\": 0, "
+				      "\"real_time\": %.17g, \"cpu_time\": %.17g, \"time_unit\": \"ns\"}",
+				      i ? "," : "", i, v, v);
+	}
+	snprintf(buf + n, sizeof(buf) - n, "]}");
+	return strdup(buf);
+}
+
+/*
+ * Process level: Yuen's trimmed means are not moved by one outlying process
+ * (Welch's are), "no change (+-X%)" uses the row's margin (the threshold for
+ * processes that agree, the baseline's resolution when wider, too noisy over
+ * the cap), and a real +10% on quiet processes is a regression.
+ */
+RB_TEST(process_level_margin)
+{
+	const double quiet[8] = { -0.002, -0.001, 0, 0.001, 0.002, 0.0005, -0.0005, 0.0015 };
+	const double loud[8] = { -0.05, 0.04, -0.03, 0.05, 0.02, -0.04, 0.03, -0.02 };
+	const double shuffled[8] = { 0.001, -0.002, 0.0015, 0, -0.0005, 0.002, -0.001, 0.0005 };
+	const double outlier[8] = { 1, 1, 1, 1.5, 1, 1, 1, 1 };
+	const double up10[8] = { 1.1, 1.1, 1.1, 1.1, 1.1, 1.1, 1.1, 1.1 };
+	struct rb_cmp_opts o = default_opts();
+	struct rb_cmp_result r;
+	char err[GB_ERR_LEN], *a, *b;
+
+	o.hf_mode = RB_HF_NONE;
+	/* quiet processes, one of B's 1.5x: Yuen says no change at the threshold */
+	a = runs_json(8, 100, quiet, NULL);
+	b = runs_json(8, 100, shuffled, outlier);
+	CHECK_EQ(run_compare(a, b, o, &r, err), 0);
+	CHECK_EQ(r.nrows, 1);
+	CHECK(r.rows[0].by_process);
+	CHECK_EQ(r.rows[0].verdict, RB_NO_CHANGE);
+	CHECK_NEAR(r.rows[0].margin, 0.03, 1e-12);
+	CHECK(fabs(r.rows[0].change) < 0.003);
+	rb_compare_free(&r);
+	/* Welch on the same: the mean moves by about 1/8 of 50%, the interval widens */
+	o.process_test = RB_PT_WELCH;
+	CHECK_EQ(run_compare(a, b, o, &r, err), 0);
+	CHECK(r.rows[0].change > 0.04);
+	CHECK_EQ(r.rows[0].verdict, RB_TOO_NOISY);
+	rb_compare_free(&r);
+	o.process_test = RB_PT_YUEN;
+	free(b);
+	/* +10% on every quiet process: a regression */
+	b = runs_json(8, 100, shuffled, up10);
+	CHECK_EQ(run_compare(a, b, o, &r, err), 0);
+	CHECK_EQ(r.rows[0].verdict, RB_REGRESSION);
+	CHECK_NEAR(r.rows[0].change, 0.10, 0.005);
+	rb_compare_free(&r);
+	free(a);
+	free(b);
+	/*
+	 * processes spread over +-5%: the margin is the baseline's resolution
+	 * (2 x Yuen's half-width of 8 against 8 with that spread), over the 10%
+	 * cap: too noisy although B equals A; with a 50% cap, no change (+-X%)
+	 */
+	a = runs_json(8, 100, loud, NULL);
+	b = runs_json(8, 100, loud, NULL);
+	{
+		struct rb_welch w;
+		double la[8];
+
+		for (int i = 0; i < 8; i++)
+			la[i] = loud[i];
+		CHECK_EQ(rb_yuen(la, 8, la, 8, 0.2, 0.05, &w), 0);
+		CHECK_EQ(run_compare(a, b, o, &r, err), 0);
+		CHECK_NEAR(r.rows[0].resolution, expm1(2 * rb_t_quantile_two_sided(0.05, w.df) * w.se),
+			   1e-9);
+		CHECK(r.rows[0].margin > 0.10);
+		CHECK(r.rows[0].over_cap);
+		CHECK_EQ(r.rows[0].verdict, RB_TOO_NOISY);
+		rb_compare_free(&r);
+		o.margin_cap = 0.5;
+		CHECK_EQ(run_compare(a, b, o, &r, err), 0);
+		CHECK_EQ(r.rows[0].verdict, RB_NO_CHANGE);
+		CHECK(!r.rows[0].over_cap);
+		CHECK(r.rows[0].lo > -r.rows[0].margin && r.rows[0].hi < r.rows[0].margin);
+		rb_compare_free(&r);
+	}
+	free(a);
+	free(b);
+}
+
 RB_TEST_MAIN(RBT_CASE(median) RBT_CASE(mwu_exact_distribution) RBT_CASE(mwu_pvalues)
 	     RBT_CASE(critical_values) RBT_CASE(hodges_lehmann) RBT_CASE(pvalue_adjustment)
 	     RBT_CASE(verdicts) RBT_CASE(too_noisy_says_how_many) RBT_CASE(units_convert)
 	     RBT_CASE(instruction_counts_are_exact) RBT_CASE(refusals)
-	     RBT_CASE(student_t_and_welch))
+	     RBT_CASE(student_t_and_welch) RBT_CASE(yuen_trimmed_means)
+	     RBT_CASE(process_level_margin))

@@ -66,19 +66,20 @@ plan)
 	check "quick plan on 16amd64: 32 threads do not fit compact's 16 PUs" 1 \
 		"$(grep -c '^skip compact .*threads:32 -- placement compact has 16 PUs; this cell has 32 threads$' "$W/amd.out")"
 	[ ! -e "$W/none" ] && ok "a dry run creates no directory" || bad "a dry run created $W/none"
-	# the quick preset: 5 processes of each cell, round-robin over the plan
+	# the quick preset: 8 processes of each cell (no cell of >= 1 GiB here),
+	# round-robin over the plan
 	"$M" --refbench="$FAKE" --topology="$MATRIX_TOPO/16amd64-4distances.xml" --dry-run \
 		--out-dir="$W/none" | plan_lines >"$W/amd5.out"
-	check "quick plan: 5 processes of each cell" "none:30 compact:10" \
+	check "quick plan: 8 processes of each cell" "none:48 compact:16" \
 		"$(awk '$1 == "cell" { n[$3]++ } END { printf "none:%d compact:%d", n["none"], n["compact"] }' "$W/amd5.out")"
 	check "quick plan: round-robin (every cell's process 1 first, then 2, ...)" \
 		"$(grep '^cell' "$W/amd.out" | awk '{ print $4 }' | tr '\n' ' ')" \
 		"$(grep '^cell' "$W/amd5.out" | head -n 8 | awk '{ print $4 }' | tr '\n' ' ')"
-	check "quick plan: process numbers" "1 1 1 1 1 1 1 1 2 5" \
-		"$(grep '^cell' "$W/amd5.out" | sed -n '1,8p;9p;40p' | sed 's/.* process:\([0-9]*\)$/\1/' | tr '\n' ' ' | sed 's/ $//')"
+	check "quick plan: process numbers" "1 1 1 1 1 1 1 1 2 8" \
+		"$(grep '^cell' "$W/amd5.out" | sed -n '1,8p;9p;64p' | sed 's/.* process:\([0-9]*\)$/\1/' | tr '\n' ' ' | sed 's/ $//')"
 	check "quick plan: the header says processes x repetitions" 1 \
 		"$("$M" --refbench="$FAKE" --topology="$MATRIX_TOPO/16amd64-4distances.xml" --dry-run |
-			grep -c '^# refbench-matrix plan: preset quick, min_time 0.02 s, 5 processes x 2 repetitions per cell')"
+			grep -c '^# refbench-matrix plan: preset quick, min_time 0.02 s, 8 processes (5 for cells of >= 1 GiB) x 1 repetition per cell')"
 	;;
 
 processes)
