@@ -210,7 +210,7 @@ static void body_##variant(rb_state *st, void *ctx)				\
 	(void)ctx;								\
 	if (!grab_thread_init(st, &t))						\
 		return;								\
-	rb_instr_batch_cap(GRAB_INSTR_PAGES / t.ppc);			\
+	rb_instr_batch_cap(GRAB_INSTR_PAGES / t.ppc);				\
 	n = rb_start(st);							\
 	while (n) {								\
 		uint64_t k = n < t.chunk ? n : t.chunk;				\
@@ -222,9 +222,9 @@ static void body_##variant(rb_state *st, void *ctx)				\
 		t.pages += filled;						\
 		t.calls += k;							\
 		rb_pause(st);							\
-		rb_instr_pause();					\
+		rb_instr_pause();						\
 		grab_release(t.buf, filled, t.flags);				\
-		rb_instr_resume();					\
+		rb_instr_resume();						\
 		rb_resume(st);							\
 	}									\
 	rb_stop(st);								\
@@ -244,17 +244,17 @@ static void body_unpin_##variant(rb_state *st, void *ctx)			\
 	if (!grab_thread_init(st, &t))						\
 		return;								\
 	t.flags = FOLL_PIN;							\
-	rb_instr_batch_cap(GRAB_INSTR_PAGES / t.ppc);			\
+	rb_instr_batch_cap(GRAB_INSTR_PAGES / t.ppc);				\
 	n = rb_start(st);							\
 	while (n) {								\
 		uint64_t k = n < t.chunk ? n : t.chunk;				\
 		unsigned long filled = 0;					\
 										\
 		rb_pause(st);							\
-		rb_instr_pause();					\
+		rb_instr_pause();						\
 		for (uint64_t i = 0; i < k; i++)				\
 			filled += GRAB_ONE(gup_fast_grouped, &t, t.buf + filled); \
-		rb_instr_resume();					\
+		rb_instr_resume();						\
 		rb_resume(st);							\
 		for (unsigned long i = 0; i < filled; i += t.ppc)		\
 			unpin(t.buf + i, filled - i < t.ppc ? filled - i : t.ppc); \
