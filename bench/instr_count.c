@@ -31,6 +31,16 @@
  * they would run until min_time), and benchmarks with their own Iterations()
  * or MinTime(), whose search does not pass through N/10 and N.
  *
+ * Families with fixed work (grab, devmap: rb_iterations, a big memmap set up
+ * once per run) come in through instr_count.h: under --instr-count they
+ * register without rb_iterations (rb_instr_counting()), so the search runs;
+ * a body whose iteration is thousands of pages caps its measured batch
+ * (rb_instr_batch_cap(): N and N/10 smaller than --instr-iters for that
+ * benchmark only); and work the timer pauses for (grab's release of the
+ * pages, or the gup before an unpin) is paused here too (rb_instr_pause()),
+ * so the count is of what the timer sees. What one iteration is per family:
+ * docs/compare.md, "What the deterministic gate covers".
+ *
  * --inject-instructions=X adds round(n * X) instructions to every collected
  * batch (an x86-64 dec/jnz loop that callgrind counts exactly): +X
  * instructions per iteration, to measure that the gate detects a small change
@@ -38,12 +48,12 @@
  * default. It is recorded in the context (refbench_injected_instructions).
  */
 #include <errno.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "refbench.h"
+#include "instr_count.h"
 
 #if defined(__has_include)
 #if __has_include(<valgrind/callgrind.h>)
@@ -59,6 +69,18 @@
 static int instr_on;
 static double inject_instr = RB_INJECT_INSTRUCTIONS;
 static unsigned long long instr_iters = 10000;
+static uint64_t batch_cap;	/* rb_instr_batch_cap() for the coming batch, or 0 */
+
+bool rb_instr_counting(void)
+{
+	return instr_on;
+}
+
+void rb_instr_batch_cap(uint64_t max)
+{
+	if (instr_on)
+		batch_cap = max;
+}
 
 static int parse_instr_count(const char *value)
 {
@@ -123,20 +145,46 @@ static unsigned long dump_seq;
 /* Decided in batch_begin so that batch_end runs the same instructions before
  * its toggle whatever the batch size (else the slope is off by a few). */
 static int collecting;		/* dumps taken so far */
+static int paused;		/* within rb_instr_pause() */
 static unsigned long pending_seq;	/* the N/10 dump of the current search, or 0 */
+static uint64_t target;		/* N of the batch being collected */
+
+void rb_instr_pause(void)
+{
+	if (collecting && !paused) {
+		CALLGRIND_TOGGLE_COLLECT;
+		paused = 1;
+	}
+}
+
+void rb_instr_resume(void)
+{
+	if (collecting && paused) {
+		paused = 0;
+		CALLGRIND_TOGGLE_COLLECT;
+	}
+}
 
 static void instr_batch_begin(rb_state *st, void *ctx)
 {
-	uint64_t n = rb_max_iterations(st);
+	uint64_t n = rb_max_iterations(st), cap = batch_cap;
 
 	(void)ctx;
+	batch_cap = 0;
 	if (rb_thread_count(st) > 1) {
 		rb_skip_with_error(st, "refbench --instr-count: single-threaded benchmarks only");
 		return;
 	}
-	if (n != instr_iters && n != instr_iters / 10)
+	target = instr_iters;
+	if (cap && cap < target) {
+		/* the largest power of ten <= cap, at least 10 */
+		for (target = 10; target * 10 <= cap; target *= 10)
+			;
+	}
+	if (n != target && n != target / 10)
 		return;
 	collecting = 1;
+	paused = 0;
 	CALLGRIND_ZERO_STATS;
 	CALLGRIND_TOGGLE_COLLECT;
 }
@@ -148,15 +196,23 @@ static void instr_batch_end(rb_state *st, void *ctx)
 
 	if (!collecting)
 		return;
+	rb_instr_resume();	/* a body that paused and never resumed: still one toggle off */
 	if (inject_instr > 0)
-		extra_instructions((uint64_t)llround((double)n * inject_instr));
+		/*
+		 * Rounded inline, not with llround(): the first call of a
+		 * libm function goes through the PLT and the dynamic linker
+		 * (~800 instructions), counted in the first collected batch of
+		 * the run only, which put the first benchmark's slope off
+		 * (devmap's: +9.09 for 10 injected).
+		 */
+		extra_instructions((uint64_t)((double)n * inject_instr + 0.5));
 	CALLGRIND_TOGGLE_COLLECT;
 	collecting = 0;
 	(void)ctx;
 	dump_seq++;
 	snprintf(desc, sizeof(desc), "rb-instr seq=%lu n=%llu", dump_seq, (unsigned long long)n);
 	CALLGRIND_DUMP_STATS_AT(desc);
-	if (n == instr_iters / 10) {
+	if (n == target / 10) {
 		pending_seq = dump_seq;
 		return;
 	}
@@ -166,7 +222,7 @@ static void instr_batch_end(rb_state *st, void *ctx)
 	else
 		snprintf(msg, sizeof(msg), "refbench --instr-count: not measured (no %llu-iteration "
 			 "batch before this one: the benchmark sets its own iterations or min time)",
-			 instr_iters / 10);
+			 (unsigned long long)(target / 10));
 	pending_seq = 0;
 	/* Ends the search here; the converter turns this row into a measurement. */
 	rb_skip_with_error(st, msg);
@@ -177,6 +233,14 @@ static const struct rb_hooks instr_hooks = {
 	.batch_begin = instr_batch_begin,
 	.batch_end = instr_batch_end,
 };
+#else
+void rb_instr_pause(void)
+{
+}
+
+void rb_instr_resume(void)
+{
+}
 #endif
 
 static int instr_init(void)

@@ -38,27 +38,51 @@ rbc_machine_key() {
 # rbc_suite_filter SUITE: the benchmark filter of a suite. "harness": the C
 # API's loops (harness/capi/*); "ci": the cells whose instruction counts are
 # exactly repeatable (single thread, no concurrent splitter or writeback
-# thread, no timed DMA spin): harness, split at split rate 0 and the bare
-# primitives, pin without writeback and DMA time; a family name: its
-# benchmarks; "all": all.
+# thread, no timed DMA spin), every family (docs/compare.md, "What the
+# deterministic gate covers"): harness, split at split rate 0 and the bare
+# primitives, pin without writeback and DMA time, grab's and devmap's cells
+# at 64 MiB (their 16 GiB cells run the same instructions per page or per
+# pair: what differs there is cache misses, which a count cannot see; and a
+# 16 GiB memmap under callgrind takes minutes) and grab's PUD leaves one leaf
+# per call; devmap at stride 1 only (stride 4097 runs the same code);
+# "gate": the real cells' time suite (below); a family name: its benchmarks;
+# "all": all.
 rbc_suite_filter() {
   case "$1" in
     harness) echo '^harness/capi/' ;;
-    ci) echo '^(harness/capi/|split/[a-z]+/grab/.*/rate:0/|split/[a-z]+/bare/|pin/[a-z_]+/pin_unpin/.*/wb:0/dma:0/)' ;;
+    ci) echo '^(harness/capi/|split/[a-z]+/grab/.*/rate:0/|split/[a-z]+/bare/|pin/[a-z_]+/pin_unpin/.*/wb:0/dma:0/|grab/[a-z_]+/[a-z0-9_]+/ppc:[0-9]+/pin:[01]/mem_mib:64/|grab/[a-z_]+/pud/ppc:512/|devmap/[a-z]+/[a-z_]+/[a-z_]+/mem_mib:64/stride:1/)' ;;
+    # "gate": the real cells' wall-time suite (issue 18), one or two per
+    # question each family answers: split at rate 0 (1 and 2 threads) and at
+    # a racing rate (10000 splits/s), old (null) and new (xadd); grab's
+    # device-dax like-for-like walk at 64 MiB (subpage and grouped, get and
+    # pin) and at 16 GiB one cell, subpage get (the memory-bound walk of the
+    # published gup_test run): the set-up of a 16 GiB memmap takes 3-11 s
+    # per repetition here, the two grouped 16 GiB cells alone took 115 s
+    # for 5 repetitions; unpin per page and batched;
+    # pin with and without writeback (lock and bias); devmap normal and device
+    # (private) puts, 1-based and 0-based. scripts/error-rates (helper inject)
+    # builds on this name: change the list here only. Duration, measured
+    # (ci/pr-compare 4ffa188 14467417, load ~4 on 2 vCPUs): the time part,
+    # scripts/compare-commits --mode time --suite gate --order random, ran its
+    # 10 processes (5 per side x 5 repetitions) in 4 min 43 s, ~28 s each,
+    # plus 57 s for the two builds.
+    gate) echo '^(split/(null|xadd)/grab/order:9/rate:(0|10000)/refs:1/real_time/threads:[12]$|grab/(subpage|grouped)/pmd_devdax_lfl/ppc:0/pin:[01]/mem_mib:64/shared:1/lookup:1/|grab/subpage/pmd_devdax_lfl/ppc:0/pin:0/mem_mib:16384/shared:1/lookup:1/|grab/unpin_(per_page|batched)/pmd_thp/ppc:512/pin:1/mem_mib:64/shared:1/lookup:0/iterations:[0-9]+/threads:1$|pin/(lock|bias)/pin_unpin/order:0/wb:(0|1000)/dma:0/real_time/threads:1$|devmap/(onebased|zerobased)/get_put/(normal|private)/mem_mib:64/stride:1/shared:1/iterations:[0-9]+/threads:1$)' ;;
     all) echo '.' ;;
-    *[!A-Za-z0-9_-]*|'') rbc_die "suite '$1': want a family name, harness or all" ;;
+    *[!A-Za-z0-9_-]*|'') rbc_die "suite '$1': want a family name, harness, ci, gate or all" ;;
     *) echo "^$1/" ;;
   esac
 }
 
 # rbc_single_thread_filter FILTER: an exact-name filter of the benchmarks
 # FILTER selects that are single-threaded and go through the C API (not
-# harness/native, whose loops the --instr-count hooks never see).
+# harness/native, whose loops the --instr-count hooks never see). A name's
+# "/iterations:K" is optional in it: under --instr-count the fixed-work
+# families (grab, devmap) register without their iterations.
 rbc_single_thread_filter() {
   local names
   names=$("$RB_BIN" --benchmark_filter="$1" --benchmark_list_tests 2>/dev/null |
           grep -v -E '/threads:([2-9]|[1-9][0-9]+)$|^harness/native/' |
-          sed 's/[][\.^$*+?(){}|]/\\&/g') || true
+          sed 's/[][\.^$*+?(){}|]/\\&/g; s#/iterations:[0-9][0-9]*/#(/iterations:[0-9]+)?/#') || true
   [ -n "$names" ] || return 1
   echo "^($(echo "$names" | paste -sd '|'))\$"
 }

@@ -21,6 +21,13 @@
  * CPU time of one thread per pair. Each run has fixed work (rb_iterations),
  * so that its memmap is built once.
  *
+ * Deterministic mode (--instr-count, bench/instr_count.h): registered
+ * without the fixed work, so the iteration search runs (the row's name has no
+ * "/iterations:"); one iteration is still one get+put (alloc+put) pair, and
+ * its instruction count repeats exactly. The measured batch is capped at
+ * DEVMAP_INSTR_OPS pairs: the memmap is set up again for every batch of the
+ * search, the slope per pair is the same over fewer pairs.
+ *
  * The timed loops live in the variant files (devmap_variant.get_put_loop /
  * alloc_put_loop, with the put path inlined); the body makes one call per
  * batch, through a function pointer, which costs nothing per iteration.
@@ -30,9 +37,12 @@
 #include <unistd.h>
 
 #include "refbench.h"
+#include "instr_count.h"
 #include "devmap/devmap.h"
 
 enum { ARG_MIB, ARG_STRIDE, ARG_SHARED };
+
+#define DEVMAP_INSTR_OPS	1000	/* pairs per measured batch under --instr-count */
 enum devmap_pages { DM_NORMAL, DM_NORMAL_KEY_ON, DM_PRIVATE, DM_FSDAX };
 
 struct devmap_scenario {
@@ -134,6 +144,7 @@ static void body_get_put(rb_state *st, void *ctx)
 		first = nr * rb_thread_index(st);
 	}
 	stride %= nr;
+	rb_instr_batch_cap(DEVMAP_INSTR_OPS);
 	n = rb_start(st);
 	if (n) {
 		sc->var->get_put_loop(pfn_to_page(first), nr, stride ? stride : 1, n);
@@ -146,7 +157,10 @@ static void body_get_put(rb_state *st, void *ctx)
 static void body_alloc_put(rb_state *st, void *ctx)
 {
 	const struct devmap_scenario *sc = ctx;
-	uint64_t n = rb_start(st);
+	uint64_t n;
+
+	rb_instr_batch_cap(DEVMAP_INSTR_OPS);
+	n = rb_start(st);
 
 	if (n)
 		sc->var->alloc_put_loop(&dm.drv, n);
@@ -177,7 +191,8 @@ static void reg(const struct devmap_cell *c)
 	rb_setup_teardown(b, devmap_setup, devmap_teardown);
 	RB_ARGS(b, c->mib, c->stride, (int64_t)!c->disjoint);
 	RB_ARG_NAMES(b, "mem_mib", "stride", "shared");
-	rb_iterations(b, 1 << 22);
+	if (!rb_instr_counting())	/* --instr-count: the search runs (see the top) */
+		rb_iterations(b, 1 << 22);
 	rb_threads(b, c->threads ? c->threads : 1);
 }
 

@@ -52,6 +52,16 @@
  *
  * The loop is instantiated per variant (GRAB_BODY): the gup call is a direct
  * call of at least tens of nanoseconds per call, no indirect call.
+ *
+ * Deterministic mode (--instr-count, bench/instr_count.h): registered
+ * without the fixed work, so the iteration search runs; one iteration is
+ * still one gup call of pages_per_call pages (ppc:0: the whole mapping, 16384
+ * pages at 64 MiB) for grab/<subpage|grouped>, one unpin call of them for
+ * grab/unpin_*, and its instruction count repeats exactly. The measured
+ * batch is capped at about GRAB_INSTR_PAGES pages (N = 10 calls of 16384
+ * pages, 100 calls of 512, 10000 of 1): the slope per call is the same over
+ * fewer calls, and callgrind stays at seconds per cell. The paused work (the
+ * release; the gup of an unpin cell) is paused in the count too.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,7 +69,10 @@
 #include <unistd.h>
 
 #include "refbench.h"
+#include "instr_count.h"
 #include "grab/grab.h"
+
+#define GRAB_INSTR_PAGES	(1UL << 17)	/* pages per measured batch under --instr-count */
 
 #ifndef GRAB_CHUNK_PAGES
 #define GRAB_CHUNK_PAGES	(1UL << 20)	/* pages released per pause/resume pair */
@@ -197,6 +210,7 @@ static void body_##variant(rb_state *st, void *ctx)				\
 	(void)ctx;								\
 	if (!grab_thread_init(st, &t))						\
 		return;								\
+	rb_instr_batch_cap(GRAB_INSTR_PAGES / t.ppc);				\
 	n = rb_start(st);							\
 	while (n) {								\
 		uint64_t k = n < t.chunk ? n : t.chunk;				\
@@ -208,7 +222,9 @@ static void body_##variant(rb_state *st, void *ctx)				\
 		t.pages += filled;						\
 		t.calls += k;							\
 		rb_pause(st);							\
+		rb_instr_pause();						\
 		grab_release(t.buf, filled, t.flags);				\
+		rb_instr_resume();						\
 		rb_resume(st);							\
 	}									\
 	rb_stop(st);								\
@@ -228,14 +244,17 @@ static void body_unpin_##variant(rb_state *st, void *ctx)			\
 	if (!grab_thread_init(st, &t))						\
 		return;								\
 	t.flags = FOLL_PIN;							\
+	rb_instr_batch_cap(GRAB_INSTR_PAGES / t.ppc);				\
 	n = rb_start(st);							\
 	while (n) {								\
 		uint64_t k = n < t.chunk ? n : t.chunk;				\
 		unsigned long filled = 0;					\
 										\
 		rb_pause(st);							\
+		rb_instr_pause();						\
 		for (uint64_t i = 0; i < k; i++)				\
 			filled += GRAB_ONE(gup_fast_grouped, &t, t.buf + filled); \
+		rb_instr_resume();						\
 		rb_resume(st);							\
 		for (unsigned long i = 0; i < filled; i += t.ppc)		\
 			unpin(t.buf + i, filled - i < t.ppc ? filled - i : t.ppc); \
@@ -283,7 +302,8 @@ static void reg(const struct grab_cell *c)
 	rb_setup_teardown(b, grab_setup, grab_teardown);
 	RB_ARGS(b, c->ppc, c->pin, c->mib, !c->disjoint, (int64_t)c->lookup);
 	RB_ARG_NAMES(b, "ppc", "pin", "mem_mib", "shared", "lookup");
-	rb_iterations(b, iters < 4 ? 4 : (uint64_t)iters);
+	if (!rb_instr_counting())	/* --instr-count: the search runs (see the top) */
+		rb_iterations(b, iters < 4 ? 4 : (uint64_t)iters);
 	rb_unit(b, RB_MICROSECOND);
 	rb_threads(b, threads);
 }
