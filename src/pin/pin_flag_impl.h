@@ -177,7 +177,7 @@ static void flag_gup_slow(struct folio *folio, struct page *page, spinlock_t *pt
 /* put_user_page(): the flag stays; the next page_mkclean() clears it if no pin is left. */
 static void flag_unpin(struct folio *folio, struct page *page)
 {
-	RB_INJECT_OP(PIN, folio);	/* injected slowdown in the unpin (kernel/inject.h) */
+	RB_INJECT_OP(PIN, page);	/* injected slowdown in the unpin (kernel/inject.h) */
 	atomic_dec(&page->_mapcount);
 	folio_put(folio);
 }

@@ -98,7 +98,7 @@ static void lock_gup_slow(struct folio *folio, struct page *page, spinlock_t *pt
 /* put_user_page() */
 static void lock_unpin(struct folio *folio, struct page *page)
 {
-	RB_INJECT_OP(PIN, folio);	/* injected slowdown in the unpin (kernel/inject.h) */
+	RB_INJECT_OP(PIN, page);	/* injected slowdown in the unpin (kernel/inject.h) */
 	atomic_dec(&page->_mapcount);
 	folio_put(folio);
 }
