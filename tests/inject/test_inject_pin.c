@@ -85,7 +85,7 @@ RB_TEST(every_pin_variant_reaches_its_sites_once_per_call)
 
 RB_TEST(the_delay_returns_the_pointer_unchanged)
 {
-	int x;
+	uint64_t x = 0;	/* the delay loads the first word @p points to */
 	void *p = &x;
 
 	CHECK(rb_inject_spin(0, p) == p);
