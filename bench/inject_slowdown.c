@@ -11,6 +11,13 @@
  *
  * (The deterministic mode's counterpart, --inject-instructions, lives in
  * instr_count.c: it must run inside callgrind's collection window.)
+ *
+ * A spin at the batch end is not shaped like a regression: it is outside the
+ * operation, never on a contended line or inside a critical section, and
+ * does not slow the other threads. scripts/error-rates uses refbench-inject
+ * instead (inject_op.c, src/kernel/inject.h: a calibrated delay inside
+ * try_get_folio, the gup grab, unpin, page_mkclean's decision, put_page);
+ * this flag stays for a quick check of the harness cells.
  * It applies to every batch of the process; select the one variant to slow
  * down with --benchmark_filter (scripts/error-rates runs each benchmark in its
  * own process). As a build flag: -DRB_INJECT_SLOWDOWN_PCT=5 in CMAKE_C_FLAGS

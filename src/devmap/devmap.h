@@ -43,6 +43,7 @@
 
 #include <stdint.h>
 
+#include "kernel/inject.h"
 #include "kernel/mm.h"
 
 /* ---- devmem.c: memremap_pages() and the pgmap lookup ---- */

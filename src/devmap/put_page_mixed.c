@@ -136,6 +136,7 @@ static __always_inline void put_page_mixed_inline(struct page *page)
 {
 	struct folio *folio = page_folio(page);
 
+	RB_INJECT_OP(DEVMAP, folio);	/* injected slowdown in put_page() (kernel/inject.h) */
 	if (put_devmap_managed_page_mixed(&folio->page))
 		return;
 	/* folio_put(): __folio_put() sends a device folio to free_zone_device_page() */

@@ -161,6 +161,7 @@ __noinline void put_devmap_managed_page(struct page *page)
 
 static __always_inline void put_page_onebased_inline(struct page *page)
 {
+	RB_INJECT_OP(DEVMAP, page);	/* injected slowdown in put_page() (kernel/inject.h) */
 	page = compound_head(page);
 	if (page_is_devmap_managed(page)) {
 		put_devmap_managed_page(page);

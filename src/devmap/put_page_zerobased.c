@@ -118,6 +118,7 @@ static __always_inline void put_page_zerobased_inline(struct page *page)
 {
 	struct folio *folio = page_folio(page);
 
+	RB_INJECT_OP(DEVMAP, folio);	/* injected slowdown in put_page() (kernel/inject.h) */
 #ifdef RB_BROKEN_ZEROBASED_FREE_AT_1
 	/* Broken: a leftover 1-based idle test. */
 	if (folio_is_zone_device(folio) && folio_ref_dec_return(folio) == 1) {

@@ -41,6 +41,7 @@
 #include <errno.h>
 
 #include "devmap/devmap.h"
+#include "kernel/inject.h"
 
 /*
  * How the walk finds each device pfn's dev_pagemap (seed 001). The kernel

@@ -125,6 +125,7 @@ static __always_inline int gup_pte_range(pmdval_t pmd, pmd_t *pmdp, unsigned lon
 		}
 		page = pte_page(pte);
 		GUP_RACE_WINDOW(GUP_WINDOW_PTE, addr, &ptep->pte, pmdp);
+		RB_INJECT_OP(GRAB, page);	/* injected slowdown before the grab atomic (kernel/inject.h) */
 		folio = try_grab_folio(page, 1, w->flags);
 		if (!folio)
 			goto pte_unmap;

@@ -59,6 +59,7 @@ static __noinline int gup_device_leaf_grouped(unsigned long orig, _Atomic unsign
 
 	GUP_RACE_WINDOW(GUP_WINDOW_LEAF, addr, entryp, NULL);
 	do {
+		RB_INJECT_OP(GRAB, page);	/* injected slowdown before the grab atomic (kernel/inject.h) */
 		if (!gup_pgmap_lookup(w, page_to_pfn(page)) || !try_grab_folio(page, 1, w->flags)) {
 			undo_dev_pagemap(w, nr_start);
 			goto out;
@@ -94,6 +95,7 @@ static __always_inline int gup_huge_leaf_grouped(unsigned long orig, _Atomic uns
 	}
 	refs = record_subpages(page, addr, end, w->pages + w->nr);
 	GUP_RACE_WINDOW(GUP_WINDOW_LEAF, addr, entryp, NULL);
+	RB_INJECT_OP(GRAB, page);	/* injected slowdown before the grab atomic (kernel/inject.h) */
 	folio = try_grab_folio(page, refs, w->flags);
 	if (!folio)
 		goto out;

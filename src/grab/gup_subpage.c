@@ -73,10 +73,12 @@ static __always_inline int gup_huge_leaf_subpage(unsigned long orig, _Atomic uns
 			/* PF_HEAD: the bit goes to compound_head(page), the head of a compound page */
 			SetPageReferenced(compound_head(page));
 			w->pages[w->nr] = page;
+			RB_INJECT_OP(GRAB, page);	/* injected slowdown before the grab atomic (kernel/inject.h) */
 			if (unlikely(try_grab_page(page, w->flags)))
 				goto undo;
 		} else {
 			/* Hypothetical (see above): grab first, nothing written before. */
+			RB_INJECT_OP(GRAB, page);	/* injected slowdown before the grab atomic (kernel/inject.h) */
 			if (unlikely(!try_grab_folio(page, 1, w->flags)))
 				goto undo;
 			w->pages[w->nr] = page;

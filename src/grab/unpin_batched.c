@@ -40,6 +40,7 @@ void unpin_user_pages(struct page **pages, unsigned long npages)
 	for (i = 0; i < npages; i += nr) {
 		struct folio *folio = gup_folio_next(pages, npages, i, &nr);
 
+		RB_INJECT_OP(UNPIN, folio);	/* injected slowdown before the put (kernel/inject.h) */
 		gup_put_folio(folio, nr, FOLL_PIN);
 	}
 }

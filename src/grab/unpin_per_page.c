@@ -9,6 +9,7 @@
 
 void unpin_user_page(struct page *page)
 {
+	RB_INJECT_OP(UNPIN, page);	/* injected slowdown before the put (kernel/inject.h) */
 	gup_put_folio(page_folio(page), 1, FOLL_PIN);
 }
 

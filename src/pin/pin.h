@@ -56,6 +56,7 @@
 #include <stdint.h>
 
 #include "kernel/gup.h"
+#include "kernel/inject.h"
 #include "kernel/mm.h"
 
 #define PIN_BASE		(64UL << 30)	/* the file mapping's vm_start, PUD aligned */

@@ -86,12 +86,14 @@ static void bias_gup_slow(struct folio *folio, struct page *page, spinlock_t *pt
 static void bias_unpin(struct folio *folio, struct page *page)
 {
 	(void)page;
+	RB_INJECT_OP(PIN, folio);	/* injected slowdown in the unpin (kernel/inject.h) */
 	__gup_put_folio(folio, 1, FOLL_PIN, PIN_BIAS_ACCT);
 }
 
 static bool bias_page_mkclean_pinned(struct folio *folio, int real_maps)
 {
 	(void)real_maps;
+	RB_INJECT_OP(PIN, folio);	/* injected slowdown in the decision, page locked (kernel/inject.h) */
 	PIN_WIDEN();		/* page_mkclean: between the write-protect and the count */
 	return folio_maybe_dma_pinned(folio);
 }

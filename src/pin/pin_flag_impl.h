@@ -177,13 +177,17 @@ static void flag_gup_slow(struct folio *folio, struct page *page, spinlock_t *pt
 /* put_user_page(): the flag stays; the next page_mkclean() clears it if no pin is left. */
 static void flag_unpin(struct folio *folio, struct page *page)
 {
+	RB_INJECT_OP(PIN, page);	/* injected slowdown in the unpin (kernel/inject.h) */
 	atomic_dec(&page->_mapcount);
 	folio_put(folio);
 }
 
 static bool flag_page_mkclean_pinned(struct folio *folio, int real_maps)
 {
-	bool pinned = folio_test_clear_pin(folio);
+	bool pinned;
+
+	RB_INJECT_OP(PIN, folio);	/* injected slowdown in the decision, page locked (kernel/inject.h) */
+	pinned = folio_test_clear_pin(folio);
 
 	PIN_WIDEN();		/* page_mkclean: between the flag and the count */
 	smp_mb();

@@ -118,6 +118,7 @@ static void fr_gup_slow(struct folio *folio, struct page *page, spinlock_t *ptl,
 static void fr_unpin(struct folio *folio, struct page *page)
 {
 	(void)page;
+	RB_INJECT_OP(PIN, folio);	/* injected slowdown in the unpin (kernel/inject.h) */
 	folio_put_refs(folio, GUP_PIN_COUNTING_BIAS);
 }
 
@@ -129,6 +130,7 @@ static void fr_unpin(struct folio *folio, struct page *page)
 static bool fr_page_mkclean_pinned(struct folio *folio, int real_maps)
 {
 	(void)real_maps;
+	RB_INJECT_OP(PIN, folio);	/* injected slowdown in the decision, page locked (kernel/inject.h) */
 	PIN_WIDEN();		/* writeback: between PG_writeback and the count */
 	PIN_FR_MB();
 	return (unsigned int)folio_ref_count(folio) >= GUP_PIN_COUNTING_BIAS;

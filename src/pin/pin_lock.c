@@ -98,6 +98,7 @@ static void lock_gup_slow(struct folio *folio, struct page *page, spinlock_t *pt
 /* put_user_page() */
 static void lock_unpin(struct folio *folio, struct page *page)
 {
+	RB_INJECT_OP(PIN, page);	/* injected slowdown in the unpin (kernel/inject.h) */
 	atomic_dec(&page->_mapcount);
 	folio_put(folio);
 }
@@ -106,6 +107,7 @@ static void lock_unpin(struct folio *folio, struct page *page)
 static bool lock_page_mkclean_pinned(struct folio *folio, int real_maps)
 {
 	VM_BUG_ON_FOLIO(!folio_test_locked(folio), folio);
+	RB_INJECT_OP(PIN, folio);	/* injected slowdown in the decision, page locked (kernel/inject.h) */
 	if (!folio_test_gup_pinned(folio))
 		return false;
 	PIN_WIDEN();		/* page_mkclean: between the flag and the count */

@@ -17,6 +17,7 @@
 #define RB_SPLIT_TRY_GET_FOLIO_H
 
 #include "gup_fast.h"
+#include "kernel/inject.h"
 #include "page_ref_frozen.h"
 
 /*
@@ -35,6 +36,7 @@ static __always_inline struct folio *__try_get_folio_null(struct page *page, int
 	if (WARN_ON_ONCE(folio_ref_count(folio) < 0))
 		return NULL;
 	split_widen(widen & SPLIT_WIDEN_GRAB);
+	RB_INJECT_OP(SPLIT, folio);	/* injected slowdown between the read and the add (kernel/inject.h) */
 	/* folio_ref_try_add_rcu(): atomic_add_unless(&_refcount, refs, 0), a CAS loop. */
 	if (unlikely(!folio_ref_try_add(folio, refs))) {
 		st->null_frozen++;
@@ -71,6 +73,7 @@ retry:
 	if (WARN_ON_ONCE(folio_ref_count(folio) < 0))
 		return NULL;
 	split_widen(widen & SPLIT_WIDEN_GRAB);
+	RB_INJECT_OP(SPLIT, folio);	/* injected slowdown between the read and the add (kernel/inject.h) */
 	if (unlikely(!folio_ref_try_add(folio, refs))) {
 		st->null_frozen++;
 		return NULL;
@@ -124,6 +127,7 @@ retry:
 		return NULL;
 	}
 	split_widen(widen & SPLIT_WIDEN_GRAB);
+	RB_INJECT_OP(SPLIT, folio);	/* injected slowdown between the read and the add (kernel/inject.h) */
 	if (unlikely(!folio_ref_try_add_frozen_bit(folio, refs))) {
 		st->null_frozen++;
 		return NULL;
