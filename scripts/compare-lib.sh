@@ -88,12 +88,23 @@ rbc_single_thread_filter() {
 }
 
 # rbc_time_run OUT FILTER REPS MIN_TIME [refbench flags...]: one refbench
-# process, its JSON in OUT (console output discarded).
+# process, its JSON in OUT (console output discarded). Bound: thread i on the
+# i-th PU of placement $RB_TIME_PLACEMENT (default compact: a 1-thread cell's
+# thread on the first PU, every process on the same one) unless the flags
+# name a --placement. Unbound, a process stays on whichever PU it started on,
+# and PUs of one VM need not be equal: on this project's 2-vCPU VM
+# harness/native/empty runs 0.30 ns on PU 0 and 0.51 ns on PU 1, every time
+# (pin/flag +7%), so unbound processes of one cell are bimodal and no
+# comparison of a few of them resolves a few percent (docs/compare.md).
 rbc_time_run() {
-  local out=$1 filter=$2 reps=$3 mt=$4; shift 4
+  local out=$1 filter=$2 reps=$3 mt=$4 pl=(); shift 4
+  case " $* " in
+    *" --placement="*) ;;
+    *) [ "${RB_TIME_PLACEMENT:-compact}" = none ] || pl=(--placement="${RB_TIME_PLACEMENT:-compact}") ;;
+  esac
   "$RB_BIN" --benchmark_filter="$filter" --benchmark_repetitions="$reps" \
     --benchmark_min_time="$mt" --benchmark_out="$out" --benchmark_out_format=json \
-    "$@" >/dev/null 2>"$out.log" ||
+    "${pl[@]}" "$@" >/dev/null 2>"$out.log" ||
     { tail -n 5 "$out.log" >&2; rbc_die "refbench failed (filter '$filter')"; }
   rm -f "$out.log"
 }

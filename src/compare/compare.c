@@ -396,11 +396,27 @@ struct selection {
 	size_t ncells;
 };
 
+/*
+ * A --cells name is a benchmark's: it also selects that benchmark's rows
+ * under a bound placement, whose names refbench-matrix ends with
+ * "/placement:LABEL" (the quick preset runs its 1-thread cells so).
+ */
 static int selected(const struct selection *s, const char *name)
 {
+	const char *pl;
+	char base[1024];
+	const char *key = base;
+
 	if (s->use_re && regexec(&s->re, name, 0, NULL, 0))
 		return 0;
-	return !s->cells || bsearch(&name, s->cells, s->ncells, sizeof(*s->cells), cmp_str);
+	if (!s->cells || bsearch(&name, s->cells, s->ncells, sizeof(*s->cells), cmp_str))
+		return 1;
+	pl = strstr(name, "/placement:");
+	if (!pl || (size_t)(pl - name) >= sizeof(base) || strchr(pl + 11, '/'))
+		return 0;
+	memcpy(base, name, (size_t)(pl - name));
+	base[pl - name] = '\0';
+	return bsearch(&key, s->cells, s->ncells, sizeof(*s->cells), cmp_str) != NULL;
 }
 
 static int compile(regex_t *re, const char *what, const char *ere, char err[GB_ERR_LEN])
