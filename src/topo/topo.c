@@ -42,31 +42,39 @@ static unsigned int nb(hwloc_topology_t t, hwloc_obj_type_t type);
 static double synthetic_pus_bound(const char *spec)
 {
 	double prod = 1;
-	const char *s = spec;
+	int depth = 0;
+	bool tok_start = true;
 
-	for (;;) {
-		const char *tok, *colon = NULL;
-		int depth = 0;
-		double n;
-		char *end;
+	/*
+	 * Every arity: a number after a ':' or a bare number token, outside
+	 * parentheses. hwloc also reads "core:1000pu:1000" (no space) as two
+	 * levels, so a token is not one level (fuzz_topo found that).
+	 */
+	for (const char *s = spec; *s; s++) {
+		bool at_num = false;
 
-		while (*s == ' ' || *s == '\t')
-			s++;
-		if (!*s)
-			return prod;
-		/* one level: "type:N(attrs)" or a bare "N" (hwloc takes both) */
-		for (tok = s; *s && (depth || (*s != ' ' && *s != '\t')); s++) {
-			if (*s == '(')
-				depth++;
-			else if (*s == ')' && depth)
-				depth--;
-			else if (*s == ':' && !depth && !colon)
-				colon = s;
+		if (*s == '(')
+			depth++;
+		else if (*s == ')' && depth)
+			depth--;
+		if (!depth && *s == ':')
+			at_num = true, s++;
+		else if (!depth && tok_start && *s >= '0' && *s <= '9')
+			at_num = true;
+		tok_start = *s == ' ' || *s == '\t';
+		if (at_num && *s) {
+			char *end;
+			double n = strtod(s, &end);
+
+			if (end != s && n >= 1)
+				prod *= n;
+			if (end > s)
+				s = end - 1;
 		}
-		n = strtod(colon ? colon + 1 : tok, &end);
-		if (end != (colon ? colon + 1 : tok) && n >= 1)
-			prod *= n;
+		if (!*s)
+			break;
 	}
+	return prod;
 }
 
 int rb_topo_open(const char *spec, hwloc_topology_t *out, char *err, size_t errlen)
