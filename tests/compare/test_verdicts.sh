@@ -139,6 +139,15 @@ expect 0 "quick8 A against A x1.2: no regression" "$C" --format=json --cells="$C
 expect 0 "quick8 A/A: the calibration cells disagree: no factor applied" "$C" --format=json --cells="$CELLS" "$NA" "$NB"
 [ "$(js .host_factor.single_threaded.calibration_cells_disagree)" = true ] || bad "quick8: the calibration cells do not disagree?"
 [ "$(js .host_factor.single_threaded.applied)" = false ] || bad "quick8: a disagreeing factor applied"
+# The same B on a host 1.4x slower: the calibration cells still disagree, now
+# 20% slower; raw, the cells would read as regressions: refused, "host differs"
+scale "$NB" "$T/nb14.json" 1.4
+expect 2 "quick8, B x1.4 (disagreeing calibration cells, slower): host differs, refused" \
+  "$C" --format=json --cells="$CELLS" "$NA" "$T/nb14.json"
+grep -q '^refbench-compare: host differs: the single-threaded calibration cells ran [0-9.]*% slower but disagree' "$T/err" ||
+  bad "quick8 x1.4: $(cat "$T/err")"
+expect 1 "quick8, B x1.4, --host-factor=none: compared raw (regressions)" \
+  "$C" --format=json --host-factor=none --cells="$CELLS" "$NA" "$T/nb14.json"
 # A +10% on a cell whose margin is wider than 10%: never "no change"
 NOISY_CELL='grab/subpage/pmd_devdax_lfl/ppc:0/pin:0/mem_mib:16384/shared:1/lookup:1/iterations:4/threads:1'
 scale "$NB" "$T/n-slow10-noisy.json" 1.10 "$NOISY_CELL"

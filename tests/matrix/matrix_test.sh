@@ -55,14 +55,15 @@ plan)
 	else
 		cat "$W/32em.diff"; bad "NUMA plan on 32em64t-2n8c2t"
 	fi
-	# quick on the 8-node AMD topology: unbound for all, compact for >1 thread
+	# quick on the 8-node AMD topology: 1-thread cells bound (compact) only,
+	# the multi-threaded ones unbound and compact
 	"$M" --refbench="$FAKE" --topology="$MATRIX_TOPO/16amd64-4distances.xml" --dry-run \
 		--processes=1 --out-dir="$W/none" | plan_lines >"$W/amd.out"
 	check "quick plan on 16amd64: cells" \
-		"none:6 compact:2" \
+		"none:4 compact:4" \
 		"$(awk '$1 == "cell" { n[$3]++ } END { printf "none:%d compact:%d", n["none"], n["compact"] }' "$W/amd.out")"
-	check "quick plan on 16amd64: 1-thread cells unbound only" 2 \
-		"$(grep -c '^skip compact .* -- preset quick: 1-thread cells run unbound only$' "$W/amd.out")"
+	check "quick plan on 16amd64: 1-thread cells bound (compact) only" 2 \
+		"$(grep -c '^skip none .* -- preset quick: 1-thread cells run bound (compact) only$' "$W/amd.out")"
 	check "quick plan on 16amd64: 32 threads do not fit compact's 16 PUs" 1 \
 		"$(grep -c '^skip compact .*threads:32 -- placement compact has 16 PUs; this cell has 32 threads$' "$W/amd.out")"
 	[ ! -e "$W/none" ] && ok "a dry run creates no directory" || bad "a dry run created $W/none"
@@ -70,7 +71,7 @@ plan)
 	# round-robin over the plan
 	"$M" --refbench="$FAKE" --topology="$MATRIX_TOPO/16amd64-4distances.xml" --dry-run \
 		--out-dir="$W/none" | plan_lines >"$W/amd5.out"
-	check "quick plan: 8 processes of each cell" "none:48 compact:16" \
+	check "quick plan: 8 processes of each cell" "none:32 compact:32" \
 		"$(awk '$1 == "cell" { n[$3]++ } END { printf "none:%d compact:%d", n["none"], n["compact"] }' "$W/amd5.out")"
 	check "quick plan: round-robin (every cell's process 1 first, then 2, ...)" \
 		"$(grep '^cell' "$W/amd.out" | awk '{ print $4 }' | tr '\n' ' ')" \
@@ -88,7 +89,7 @@ processes)
 	# a missing process; refbench-compare accepts the merge (a repetition
 	# counted once) and compares over the processes.
 	"$M" --refbench="$RB" --benchmark_filter='^harness/capi/(empty|fetch_add_relaxed)$' \
-		--benchmark_min_time=0.001 --benchmark_repetitions=2 --processes=3 \
+		--benchmark_min_time=0.001 --benchmark_repetitions=2 --processes=3 --placements=none \
 		--out-dir="$W/results" --run-dir-file="$W/dir" >"$W/out" 2>&1
 	check "processes: exit" 0 $?
 	d=$(cat "$W/dir")
@@ -281,7 +282,7 @@ fail)
 	# each recorded failed with its stderr, the run goes on.
 	export MATRIX_CRASH=native/fetch_add MATRIX_HANG=capi/cas MATRIX_FAIL=capi/empty MATRIX_NAN=native/empty
 	"$M" --refbench="$FAKE" --benchmark_filter='^harness/' --benchmark_min_time=0.001 --benchmark_repetitions=1 \
-		--processes=1 --cell-timeout=1 --out-dir="$W/results" --run-dir-file="$W/dir" >"$W/out" 2>"$W/err"
+		--placements=none --processes=1 --cell-timeout=1 --out-dir="$W/results" --run-dir-file="$W/dir" >"$W/out" 2>"$W/err"
 	check "a run with failed cells: exit" 1 $?
 	d=$(cat "$W/dir")
 	R=$d/refbench.json
@@ -369,10 +370,10 @@ badinput)
 
 progress)
 	# Not a terminal: one line per cell. --progress=tty: the redrawn status line.
-	"$M" --refbench="$RB" $TINY --out-dir="$W/r1" >"$W/lines" 2>&1
+	"$M" --refbench="$RB" $TINY --placements=none --out-dir="$W/r1" >"$W/lines" 2>&1
 	check "lines: exit" 0 $?
 	check "lines: one per cell" 3 "$(grep -Ec '^\[[0-9]/3\] ok +[0-9.]+s  harness/capi/[a-z_]+ @ none  \(elapsed [0-9hms]+, ETA [0-9hms]+\)$' "$W/lines")"
-	"$M" --refbench="$RB" $TINY --out-dir="$W/r2" --progress=tty >"$W/tty" 2>&1
+	"$M" --refbench="$RB" $TINY --placements=none --out-dir="$W/r2" --progress=tty >"$W/tty" 2>&1
 	check "tty: exit" 0 $?
 	esc=$(printf '\033')
 	check "tty: status lines with k of n, elapsed, ETA, name" 3 \
