@@ -131,6 +131,23 @@ expect 0 "gate: no baseline (says so)" "$G" --mode instr --suite gatetest --cont
 grep -q "no instr baseline" "$T/err" || { echo "FAIL the gate says there is no baseline"; fails=$((fails + 1)); }
 expect 2 "gate: no baseline, --require-baseline" "$G" --mode instr --suite gatetest --contender "$T/instr.json" --require-baseline
 expect 1 "gate: --baseline FILE" "$G" --mode instr --baseline "$T/instr.json" --contender "$T/instr5.json"
+# No instr baseline for this key: another key's, of the same CPU vendor,
+# compiler and build type, is used (counts do not depend on the host); one of
+# another compiler is not.
+ctx='.context += {"build_type": "Release", "compiler": "GNU 12.2.0", "machine_cpu_vendor": "AuthenticAMD"}'
+jq "$ctx" "$T/instr.json" > "$T/instr-c.json"
+jq "$ctx" "$T/instr5.json" > "$T/instr5-c.json"
+mkdir -p "$T/baselines/other-host"
+jq "$ctx"' | .context.machine_key = "other-host" | .context.refbench_recorded = "2026-12-05T00:00:00Z"' \
+  "$T/instr.json" > "$T/baselines/other-host/gatetest-instr.json"
+expect 0 "gate: another host's instr baseline, same compiler: used" "$G" --mode instr --suite gatetest --contender "$T/instr-c.json"
+grep -q "^gate: no instr baseline for this machine key (k); .*using $T/baselines/other-host/gatetest-instr.json" "$T/err" ||
+  { echo "FAIL the gate does not say which baseline it used: $(cat "$T/err")"; fails=$((fails + 1)); }
+expect 1 "gate: another host's instr baseline: +0.5% is a regression" "$G" --mode instr --suite gatetest --contender "$T/instr5-c.json"
+jq '.context.compiler = "GNU 13.2.0"' "$T/instr5-c.json" > "$T/instr5-gcc13.json"
+expect 0 "gate: another compiler: no baseline" "$G" --mode instr --suite gatetest --contender "$T/instr5-gcc13.json"
+grep -q "no instr baseline for this machine (k)" "$T/err" || { echo "FAIL another compiler's baseline used"; fails=$((fails + 1)); }
+rm -r "$T/baselines/other-host"
 
 echo "$((n - fails)) passed, $fails failed"
 [ "$fails" = 0 ]
