@@ -68,6 +68,23 @@ static void usage(FILE *out)
 		100 * RB_DEFAULT_MARGIN_CAP, RB_DEFAULT_CALIBRATION);
 }
 
+/* A keyword option's values: --process-test, --correction, --host-factor. */
+struct choice {
+	const char *name;
+	int value;
+};
+
+/* @arg's value in @c (NULL-terminated) into *@out: 0, or -1 if none. */
+static int choose(const struct choice *c, const char *arg, int *out)
+{
+	for (; c->name; c++)
+		if (!strcmp(c->name, arg)) {
+			*out = c->value;
+			return 0;
+		}
+	return -1;
+}
+
 static int bad(const char *fmt, const char *arg)
 {
 	fprintf(stderr, "refbench-compare: ");
@@ -193,7 +210,7 @@ int main(int argc, char **argv)
 	const char *outpath = NULL, *cgdir = NULL;
 	static const char *kv[64];
 	size_t nkv = 0;
-	int merge = 0, c, rc;
+	int merge = 0, c, rc, k;
 	struct gb_file a, b;
 	struct rb_cmp_result r;
 	char err[GB_ERR_LEN];
@@ -228,16 +245,16 @@ int main(int argc, char **argv)
 				return bad("--threshold=%s: want a percentage from 0 to 100", optarg);
 			o.threshold /= 100;
 			break;
-		case O_PTEST:
-			if (!strcmp(optarg, "yuen"))
-				o.process_test = RB_PT_YUEN;
-			else if (!strcmp(optarg, "welch"))
-				o.process_test = RB_PT_WELCH;
-			else if (!strcmp(optarg, "hl"))
-				o.process_test = RB_PT_HL;
-			else
+		case O_PTEST: {
+			static const struct choice tests[] = {
+				{ "yuen", RB_PT_YUEN }, { "welch", RB_PT_WELCH }, { "hl", RB_PT_HL },
+				{ NULL, 0 } };
+
+			if (choose(tests, optarg, &k))
 				return bad("--process-test=%s: want yuen, welch or hl", optarg);
+			o.process_test = k;
 			break;
+		}
 		case O_MCAP:
 			if (parse_double(optarg, 0, 1000, &o.margin_cap) || o.margin_cap <= 0)
 				return bad("--margin-cap=%s: want a percentage above 0, up to 1000", optarg);
@@ -247,16 +264,16 @@ int main(int argc, char **argv)
 			if (parse_double(optarg, 1e-9, 0.5, &o.alpha))
 				return bad("--alpha=%s: want a number in (0, 0.5]", optarg);
 			break;
-		case O_CORR:
-			if (!strcmp(optarg, "holm"))
-				o.correction = RB_CORR_HOLM;
-			else if (!strcmp(optarg, "bh"))
-				o.correction = RB_CORR_BH;
-			else if (!strcmp(optarg, "none"))
-				o.correction = RB_CORR_NONE;
-			else
+		case O_CORR: {
+			static const struct choice corrections[] = {
+				{ "holm", RB_CORR_HOLM }, { "bh", RB_CORR_BH },
+				{ "none", RB_CORR_NONE }, { NULL, 0 } };
+
+			if (choose(corrections, optarg, &k))
 				return bad("--correction=%s: want holm, bh or none", optarg);
+			o.correction = k;
 			break;
+		}
 		case O_FILTER:
 			o.filter = optarg;
 			break;
@@ -281,11 +298,12 @@ int main(int argc, char **argv)
 				return bad("--cell=%s: want a benchmark name", optarg);
 			}
 			break;
-		case O_HF:
-			if (!strcmp(optarg, "auto")) {
-				o.hf_mode = RB_HF_AUTO;
-			} else if (!strcmp(optarg, "none")) {
-				o.hf_mode = RB_HF_NONE;
+		case O_HF: {
+			static const struct choice modes[] = {
+				{ "auto", RB_HF_AUTO }, { "none", RB_HF_NONE }, { NULL, 0 } };
+
+			if (!choose(modes, optarg, &k)) {
+				o.hf_mode = k;
 			} else if (!parse_double(optarg, 0.01, 100, &o.hf_value)) {
 				o.hf_mode = RB_HF_FIXED;
 			} else {
@@ -294,6 +312,7 @@ int main(int argc, char **argv)
 					   optarg);
 			}
 			break;
+		}
 		case O_CALIB:
 			o.calibration = optarg;
 			break;

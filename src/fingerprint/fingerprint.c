@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /* refbench machine fingerprint and machine key (see fingerprint.h). */
 #include <ctype.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/utsname.h>
+#if defined(__x86_64__) || defined(__i386__)
+#include <cpuid.h>
+#endif
 
 #include "fingerprint.h"
 
@@ -31,10 +35,60 @@ static void copy_trimmed(char *dst, size_t len, const char *src)
 		dst[--n] = '\0';
 }
 
+/*
+ * x86: the CPU's own brand string and vendor (CPUID 0x80000002-4 and 0), as
+ * hwloc's x86 backend reports them when it runs. That backend binds to each
+ * PU to read CPUID and, when it cannot, hwloc falls back to /proc/cpuinfo's
+ * "model name", which a VM may fill differently: on this project's VM one
+ * refbench process in about 500 (scripts/error-rates, 2026-12-05) got the
+ * key amd-epyc-... ("AMD EPYC") instead of oxide-virtual-turin-like-...
+ * ("Oxide Virtual Turin-like Processor"), and a merge of the runs refused
+ * the mix. Read here, the key does not depend on which backend ran.
+ */
+static bool cpuid_strings(char *model, size_t mlen, char *vendor, size_t vlen)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	unsigned int r[12], v[3], eax;
+
+	if (__get_cpuid_max(0x80000000, NULL) < 0x80000004 ||
+	    !__get_cpuid(0, &eax, &v[0], &v[2], &v[1]))
+		return false;
+	for (unsigned int i = 0; i < 3; i++)
+		if (!__get_cpuid(0x80000002 + i, &r[4 * i], &r[4 * i + 1], &r[4 * i + 2],
+				 &r[4 * i + 3]))
+			return false;
+	{
+		char brand[49], vend[13];
+
+		memcpy(brand, r, 48);
+		brand[48] = '\0';
+		memcpy(vend, v, 12);
+		vend[12] = '\0';
+		if (!brand[strspn(brand, " ")] || !vend[0])
+			return false;
+		copy_trimmed(model, mlen, brand);
+		copy_trimmed(vendor, vlen, vend);
+		return true;
+	}
+#else
+	(void)model, (void)mlen, (void)vendor, (void)vlen;
+	return false;
+#endif
+}
+
 void rb_fingerprint_hw(hwloc_topology_t t, struct rb_fingerprint *fp)
 {
 	const char *model = cpu_info(t, "CPUModel");
 	const char *vendor = cpu_info(t, "CPUVendor");
+
+	/* this machine only: a topology from XML or synthetic is another machine's */
+	if (hwloc_topology_is_thissystem(t) &&
+	    cpuid_strings(fp->cpu_model, sizeof(fp->cpu_model), fp->cpu_vendor,
+			  sizeof(fp->cpu_vendor))) {
+		rb_topo_shape(t, &fp->shape);
+		rb_machine_key(fp, fp->key, sizeof(fp->key));
+		return;
+	}
 
 	copy_trimmed(fp->cpu_model, sizeof(fp->cpu_model), model && *model ? model : "unknown");
 	copy_trimmed(fp->cpu_vendor, sizeof(fp->cpu_vendor), vendor && *vendor ? vendor : "unknown");

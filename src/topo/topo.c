@@ -39,6 +39,14 @@ static unsigned int nb(hwloc_topology_t t, hwloc_obj_type_t type);
  * skipped. hwloc takes seconds per 10k objects to build one, and hours for
  * "pack:1000 core:1000 pu:1000"; found by fuzz_topo (docs/fuzzing.md).
  */
+static bool starts_number(const char *s)
+{
+	char *end;
+
+	strtod(s, &end);
+	return end != s;
+}
+
 static double synthetic_pus_bound(const char *spec)
 {
 	double prod = 1;
@@ -57,12 +65,13 @@ static double synthetic_pus_bound(const char *spec)
 			depth++;
 		else if (*s == ')' && depth)
 			depth--;
-		if (!depth && *s == ':')
+		/* after a ':' only a number (as strtod reads it) is consumed: a '(' there still opens */
+		if (!depth && *s == ':' && starts_number(s + 1))
 			at_num = true, s++;
 		else if (!depth && tok_start && *s >= '0' && *s <= '9')
 			at_num = true;
 		tok_start = *s == ' ' || *s == '\t';
-		if (at_num && *s) {
+		if (at_num) {
 			char *end;
 			double n = strtod(s, &end);
 
@@ -71,8 +80,6 @@ static double synthetic_pus_bound(const char *spec)
 			if (end > s)
 				s = end - 1;
 		}
-		if (!*s)
-			break;
 	}
 	return prod;
 }
