@@ -78,20 +78,18 @@ static bool cpuid_strings(char *model, size_t mlen, char *vendor, size_t vlen)
 
 void rb_fingerprint_hw(hwloc_topology_t t, struct rb_fingerprint *fp)
 {
-	const char *model = cpu_info(t, "CPUModel");
-	const char *vendor = cpu_info(t, "CPUVendor");
-
 	/* this machine only: a topology from XML or synthetic is another machine's */
-	if (hwloc_topology_is_thissystem(t) &&
-	    cpuid_strings(fp->cpu_model, sizeof(fp->cpu_model), fp->cpu_vendor,
-			  sizeof(fp->cpu_vendor))) {
-		rb_topo_shape(t, &fp->shape);
-		rb_machine_key(fp, fp->key, sizeof(fp->key));
-		return;
-	}
+	if (!hwloc_topology_is_thissystem(t) ||
+	    !cpuid_strings(fp->cpu_model, sizeof(fp->cpu_model), fp->cpu_vendor,
+			   sizeof(fp->cpu_vendor))) {
+		const char *model = cpu_info(t, "CPUModel");
+		const char *vendor = cpu_info(t, "CPUVendor");
 
-	copy_trimmed(fp->cpu_model, sizeof(fp->cpu_model), model && *model ? model : "unknown");
-	copy_trimmed(fp->cpu_vendor, sizeof(fp->cpu_vendor), vendor && *vendor ? vendor : "unknown");
+		copy_trimmed(fp->cpu_model, sizeof(fp->cpu_model),
+			     model && *model ? model : "unknown");
+		copy_trimmed(fp->cpu_vendor, sizeof(fp->cpu_vendor),
+			     vendor && *vendor ? vendor : "unknown");
+	}
 	rb_topo_shape(t, &fp->shape);
 	rb_machine_key(fp, fp->key, sizeof(fp->key));
 }

@@ -33,12 +33,7 @@ const char *const rb_mem_placement_names[] = { "local", "remote", "interleave", 
 
 static unsigned int nb(hwloc_topology_t t, hwloc_obj_type_t type);
 
-/*
- * An upper bound on the PUs of a synthetic description: the product of its
- * levels' arities ("pack:2 core:4 pu:2" -> 16), attributes in parentheses
- * skipped. hwloc takes seconds per 10k objects to build one, and hours for
- * "pack:1000 core:1000 pu:1000"; found by fuzz_topo (docs/fuzzing.md).
- */
+/* Whether strtod() reads a number at @s. */
 static bool starts_number(const char *s)
 {
 	char *end;
@@ -47,6 +42,12 @@ static bool starts_number(const char *s)
 	return end != s;
 }
 
+/*
+ * An upper bound on the PUs of a synthetic description: the product of its
+ * levels' arities ("pack:2 core:4 pu:2" -> 16), attributes in parentheses
+ * skipped. hwloc takes seconds per 10k objects to build one, and hours for
+ * "pack:1000 core:1000 pu:1000"; found by fuzz_topo (docs/fuzzing.md).
+ */
 static double synthetic_pus_bound(const char *spec)
 {
 	double prod = 1;
