@@ -25,6 +25,18 @@ done < "$tmp/er/cells.txt"
 # an existing finished run is never overwritten
 "$src/scripts/error-rates" --quick --build "$build" --out "$tmp/er" >/dev/null 2>"$tmp/err"; rc=$?
 [ "$rc" = 2 ] || bad "a second run into a finished --out: exit $rc, want 2"
+# an interrupted run started again keeps its pool processes and says so
+# (interruption simulated by removing the finished tables)
+npool=$(find "$tmp/er/pool" -name '*.json' | wc -l)
+rm "$t"
+if "$src/scripts/error-rates" --quick --build "$build" --seed 7 --out "$tmp/er" >"$tmp/log2" 2>&1; then
+  grep -q "resumed: $npool pool processes from an earlier one" "$t" ||
+    bad "a resumed run does not say it kept $npool pool processes: $(head -n 1 "$t")"
+  grep -q "$npool of them kept from an earlier invocation" "$tmp/er/setup.txt" || bad "setup.txt: no reuse line"
+  [ "$(find "$tmp/er/pool" -name '*.json' | wc -l)" = "$npool" ] || bad "the resumed run measured new pool processes"
+else
+  bad "resuming into an unfinished --out exited non-zero"
+fi
 "$src/scripts/error-rates" --quick --build "$build" --sizes "5 x" --out "$tmp/er2" >/dev/null 2>"$tmp/err"; rc=$?
 [ "$rc" = 2 ] || bad "--sizes '5 x': exit $rc, want 2"
 [ $fail = 0 ] && echo "test_error_rates: the tables name every family and cell"
