@@ -44,6 +44,10 @@ static void usage(FILE *f)
 "  --processes=K             run each cell as K refbench processes (interleaved\n"
 "                            round-robin over the plan, a cell file each, merged\n"
 "                            as one benchmark; instead of the preset's)\n"
+"  --groups=FILE             the benchmarks named on one line of FILE run as one\n"
+"                            process (per placement and process), repetitions\n"
+"                            randomly interleaved: ratios between them are made\n"
+"                            within a process (scripts/findings --groups)\n"
 "  --perf-events=LIST        counters for every cell (refbench --perf-events)\n"
 "  --dry-run                 print the cells, the skipped cells and why, the estimate\n"
 "  --topology=FILE|SPEC      with --dry-run: plan for that hwloc topology\n"
@@ -224,7 +228,7 @@ static double plan_total(const struct mx_plan *p)
 enum {
 	O_PRESET = 256, O_FAMILIES, O_PLACEMENTS, O_MEMORY, O_FILTER, O_MINTIME, O_REPS,
 	O_PERF, O_DRY, O_TOPO, O_REFBENCH, O_OUTDIR, O_RUNDIR, O_RUNDIRFILE, O_RESUME,
-	O_RETRY, O_TIMEOUT, O_PROGRESS, O_COMMAND, O_HELP, O_PROCS,
+	O_RETRY, O_TIMEOUT, O_PROGRESS, O_COMMAND, O_HELP, O_PROCS, O_GROUPS,
 	O_SCHED, O_PARTITION, O_CONSTRAINT, O_TIME, O_PER_TASK, O_SLURM_TASK, O_SUBMISSION,
 	O_MERGE_RUNS,
 };
@@ -240,6 +244,7 @@ int main(int argc, char **argv)
 		{ "benchmark_min_time", required_argument, NULL, O_MINTIME },
 		{ "benchmark_repetitions", required_argument, NULL, O_REPS },
 		{ "processes", required_argument, NULL, O_PROCS },
+		{ "groups", required_argument, NULL, O_GROUPS },
 		{ "perf-events", required_argument, NULL, O_PERF },
 		{ "dry-run", no_argument, NULL, O_DRY },
 		{ "topology", required_argument, NULL, O_TOPO },
@@ -319,6 +324,7 @@ int main(int argc, char **argv)
 				return bad("--processes=%s: want an integer from 1 to 1000", optarg);
 			planning_opt = "--processes";
 			break;
+		case O_GROUPS: plan.groups_file = optarg; planning_opt = "--groups"; break;
 		case O_PERF: run.perf_events = optarg; planning_opt = "--perf-events"; break;
 		case O_DRY: dry = true; break;
 		case O_TOPO: plan.topology = optarg; break;

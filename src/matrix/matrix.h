@@ -22,7 +22,12 @@
 /* One cell: one benchmark name under one placement (and memory placement). */
 struct mx_cell {
 	char *id;		/* "0007": cells/<id>.json */
-	char *name;		/* as refbench --benchmark_list_tests prints it */
+	/*
+	 * As refbench --benchmark_list_tests prints it; a group cell
+	 * (--groups): its benchmarks' names joined with '|' (no name has one),
+	 * run as one process, repetitions randomly interleaved.
+	 */
+	char *name;
 	char *family;
 	int threads;
 	char *placement;	/* none, compact, ... */
@@ -67,6 +72,7 @@ struct mx_plan {
 	char **placements;	/* NULL: the preset's */
 	char **memories;	/* NULL: the preset's */
 	const char *filter;	/* --benchmark_filter, or NULL */
+	const char *groups_file;	/* --groups=FILE, or NULL (plan.c, group_cells) */
 	const char *topology;	/* plan for another machine (dry run) */
 	const char *history_dir;	/* earlier runs, for the estimate */
 

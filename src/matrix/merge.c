@@ -223,7 +223,6 @@ static int merge_one(const char *dir, json_t *meta, const struct mx_plan *p, con
 			}
 		} else if (!strcmp(status, "failed") || !strcmp(status, "refused")) {
 			const char *why = json_string_value(json_object_get(m, "reason"));
-			char *nrn = mx_xasprintf("%s%s", c->name, suffix);
 			char *msg = mx_xasprintf("refbench-matrix: cell %s %s: %s", c->id,
 						 *status == 'f' ? "failed" : "refused",
 						 why ? why : "?");
@@ -232,22 +231,31 @@ static int merge_one(const char *dir, json_t *meta, const struct mx_plan *p, con
 				n_failed++;
 			else
 				n_refused++;
-			json_array_append_new(rows, json_pack(
-				"{s:s, s:i, s:i, s:s, s:s, s:i, s:i, s:i, s:i, s:b, s:s, s:s, s:s}",
-				"name", nrn, "family_index", 0, "per_family_instance_index", 0,
-				"run_name", nrn, "run_type", "iteration", "repetitions", 1,
-				"repetition_index", 0, "threads", c->threads, "iterations", 0,
-				"error_occurred", 1, "error_message", msg, "placement", c->label,
-				"matrix_cell", c->id));
-			if (c->process) {
-				/* one error row per failed process, each its own repetition 0 */
-				json_object_set_new(json_array_get(rows, json_array_size(rows) - 1),
-						    "matrix_process", json_integer(c->process));
+			/* an error row per benchmark of the cell (a group cell has several) */
+			for (const char *b = c->name; *b;) {
+				size_t len = strcspn(b, "|");
+				char *nrn = mx_xasprintf("%.*s%s", (int)len, b, suffix);
+
+				json_array_append_new(rows, json_pack(
+					"{s:s, s:i, s:i, s:s, s:s, s:i, s:i, s:i, s:i, s:b, s:s, s:s, s:s}",
+					"name", nrn, "family_index", 0, "per_family_instance_index", 0,
+					"run_name", nrn, "run_type", "iteration", "repetitions", 1,
+					"repetition_index", 0, "threads", c->threads, "iterations", 0,
+					"error_occurred", 1, "error_message", msg, "placement", c->label,
+					"matrix_cell", c->id));
+				if (c->process) {
+					/* one error row per failed process, each its own repetition 0 */
+					json_object_set_new(json_array_get(rows, json_array_size(rows) - 1),
+							    "matrix_process", json_integer(c->process));
+				}
+				json_object_set_new(seen, nrn, json_pack("{s:s, s:s}", "id", c->id,
+									 "cell", cellkey));
+				nrows++;
+				free(nrn);
+				b += len;
+				if (*b)
+					b++;
 			}
-			json_object_set_new(seen, nrn, json_pack("{s:s, s:s}", "id", c->id,
-								 "cell", cellkey));
-			nrows++;
-			free(nrn);
 			free(msg);
 		} else if (!strcmp(status, "skipped")) {
 			n_skipped++;

@@ -238,12 +238,116 @@ double mx_cell_estimate_heuristic(const char *name, const char *min_time, int re
 /* The processes a cell runs as: the plan's, or the preset's for a heavy cell. */
 static int cell_processes(const struct mx_plan *p, const char *name)
 {
-	const char *m = strstr(name, "/mem_mib:");
-
-	if (p->heavy_processes > 0 && p->heavy_processes < p->processes && m &&
-	    atol(m + 9) >= HEAVY_MIB)
-		return p->heavy_processes;
+	if (p->heavy_processes <= 0 || p->heavy_processes >= p->processes)
+		return p->processes;
+	/* a group cell is heavy when any of its benchmarks is */
+	for (const char *m = strstr(name, "/mem_mib:"); m; m = strstr(m + 1, "/mem_mib:"))
+		if (atol(m + 9) >= HEAVY_MIB)
+			return p->heavy_processes;
 	return p->processes;
+}
+
+static void free_cell(struct mx_cell *c)
+{
+	free(c->id);
+	free(c->name);
+	free(c->family);
+	free(c->placement);
+	free(c->memory);
+	free(c->label);
+}
+
+/*
+ * --groups=FILE: the benchmarks named on one line of FILE (whitespace
+ * between names, '#' starts a comment) run as one refbench process per
+ * placement and memory placement, their repetitions randomly interleaved
+ * (run.c): a within-run ratio of two of them is then made of one process's
+ * numbers, and whatever moves from process to process (the host's state:
+ * docs/compare.md, "The quick preset's A/A") reaches the numerator and the
+ * denominator alike. Measured: the process-to-process spread of the ratios
+ * went from 3.8-23.7% to 1.6-11.7% (docs/matrix.md, "Groups"). A group cell's
+ * name is its members' names joined with '|', in plan order; names FILE gives
+ * that the plan does not have are ignored (a filter may leave them out).
+ */
+static int group_cells(struct mx_plan *p)
+{
+	FILE *f = fopen(p->groups_file, "r");
+	char *line = NULL;
+	size_t cap = 0, lineno = 0, n = 0;
+	size_t *gid;
+	bool *gone;
+	int rc = 0;
+
+	if (!f) {
+		fprintf(stderr, "%s: --groups=%s: %s\n", mx_prog, p->groups_file, strerror(errno));
+		return MX_USAGE;
+	}
+	gid = mx_xmalloc(sizeof(*gid) * (p->ncells + 1));
+	gone = mx_xmalloc(sizeof(*gone) * (p->ncells + 1));
+	for (size_t i = 0; i < p->ncells; i++) {
+		gid[i] = 0;
+		gone[i] = false;
+	}
+	while (!rc && getline(&line, &cap, f) >= 0) {
+		char *save = NULL;
+
+		lineno++;
+		line[strcspn(line, "#")] = '\0';
+		for (char *t = strtok_r(line, " \t\r\n", &save); t; t = strtok_r(NULL, " \t\r\n", &save)) {
+			for (size_t i = 0; i < p->ncells; i++) {
+				if (strcmp(p->cells[i].name, t))
+					continue;
+				if (gid[i] && gid[i] != lineno) {
+					fprintf(stderr, "%s: --groups=%s: %s is on lines %zu and %zu\n",
+						mx_prog, p->groups_file, t, gid[i], lineno);
+					rc = MX_USAGE;
+					break;
+				}
+				gid[i] = lineno;
+			}
+			if (rc)
+				break;
+		}
+	}
+	if (ferror(f) && !rc) {
+		fprintf(stderr, "%s: --groups=%s: read error\n", mx_prog, p->groups_file);
+		rc = MX_USAGE;
+	}
+	fclose(f);
+	free(line);
+	for (size_t i = 0; !rc && i < p->ncells; i++) {
+		struct mx_cell *c = &p->cells[i];
+
+		if (!gid[i] || gone[i])
+			continue;
+		for (size_t j = i + 1; j < p->ncells; j++) {
+			struct mx_cell *o = &p->cells[j];
+			char *joined;
+
+			if (gone[j] || gid[j] != gid[i] || strcmp(o->placement, c->placement) ||
+			    strcmp(o->memory, c->memory))
+				continue;
+			joined = mx_xasprintf("%s|%s", c->name, o->name);
+			free(c->name);
+			c->name = joined;
+			c->estimate_s += o->estimate_s;
+			if (o->threads > c->threads)
+				c->threads = o->threads;
+			if (strcmp(o->estimate_from, "history"))
+				c->estimate_from = o->estimate_from;
+			gone[j] = true;
+		}
+	}
+	for (size_t i = 0; i < p->ncells; i++) {
+		if (gone[i] || rc)
+			free_cell(&p->cells[i]);
+		else
+			p->cells[n++] = p->cells[i];
+	}
+	p->ncells = rc ? 0 : n;
+	free(gid);
+	free(gone);
+	return rc;
 }
 
 /* Group skipped cells by (placement, memory, reason). */
@@ -523,6 +627,14 @@ int mx_make_plan(struct mx_plan *p)
 					}
 					idx++;
 				}
+			}
+		}
+		if (p->groups_file) {
+			int rc = group_cells(p);
+
+			if (rc) {
+				json_decref(hist);
+				return rc;
 			}
 		}
 		/*

@@ -76,13 +76,34 @@ static char **cell_argv(const struct mx_run *r, const struct mx_cell *c, const c
 {
 	size_t n = 0, cap = 16;
 	char **argv;
-	char *esc = mx_regex_escape(c->name);
+	bool group = strchr(c->name, '|') != NULL;
+	char *esc = NULL;
+
+	/* a group cell (plan.c, group_cells): each member a literal, one alternation */
+	for (const char *m = c->name; *m;) {
+		size_t len = strcspn(m, "|");
+		char *one = mx_xasprintf("%.*s", (int)len, m), *e = mx_regex_escape(one), *j;
+
+		j = esc ? mx_xasprintf("%s|%s", esc, e) : mx_xstrdup(e);
+		free(esc);
+		free(e);
+		free(one);
+		esc = j;
+		m += len;
+		if (*m)
+			m++;
+	}
 
 	for (size_t i = 0; r->extra && r->extra[i]; i++)
 		cap++;
 	argv = mx_xmalloc(sizeof(*argv) * cap);
 	argv[n++] = mx_xstrdup(r->refbench);
-	argv[n++] = mx_xasprintf("--benchmark_filter=^%s$", esc);
+	if (group) {
+		argv[n++] = mx_xasprintf("--benchmark_filter=^(%s)$", esc);
+		argv[n++] = mx_xstrdup("--benchmark_enable_random_interleaving=true");
+	} else {
+		argv[n++] = mx_xasprintf("--benchmark_filter=^%s$", esc);
+	}
 	argv[n++] = mx_xasprintf("--benchmark_min_time=%s", r->min_time);
 	if (r->repetitions > 1)
 		argv[n++] = mx_xasprintf("--benchmark_repetitions=%d", r->repetitions);

@@ -1,7 +1,7 @@
 #!/bin/sh
 # refbench-matrix and scripts/matrix end to end (ctest label "matrix").
 # Usage: matrix_test.sh plan|dryrun|merge|resume|fail|badinput|progress|front|
-#                       slurmtask|slurmbad|machines
+#                       slurmtask|slurmbad|machines|processes|groups
 # Environment (set by CMakeLists.txt): REFBENCH_MATRIX, REFBENCH_BIN,
 # MATRIX_JGET, MATRIX_SRC, MATRIX_TOPO, MATRIX_ROOT, MATRIX_WORK; optional
 # RB_COMPARE, REFBENCH_PLOTDATA.
@@ -275,6 +275,75 @@ resume)
 	"$M" --resume="$d" >"$W/out4" 2>&1
 	check "resume of a finished run: exit" 0 $?
 	[ ! -e "$W/calls4" ] && ok "resume of a finished run runs nothing" || bad "it ran: $(cat "$W/calls4")"
+	;;
+
+groups)
+	# --groups=FILE: the benchmarks of a line run as one process per placement
+	# and process, repetitions randomly interleaved; the cell's name is its
+	# members joined with '|'; each member's rows keep the cell and process,
+	# so refbench-compare's ratios pair within the process. A failed group
+	# cell gives an error row per member. Names the plan lacks are ignored; a
+	# name on two lines, or an unreadable FILE, is exit 2.
+	printf '%s\n' '# capi and native of one body: one process' \
+		'harness/capi/empty harness/native/empty' 'harness/capi/cas_seq_cst not/in/the/plan' >"$W/groups"
+	export MATRIX_CALLS=$W/calls
+	"$M" --refbench="$FAKE" --benchmark_filter='^harness/(capi|native)/(empty|cas_seq_cst)$' \
+		--benchmark_min_time=0.001 --benchmark_repetitions=2 --processes=2 --placements=none \
+		--groups="$W/groups" --out-dir="$W/results" --run-dir-file="$W/dir" >"$W/out" 2>&1
+	check "groups: exit" 0 $?
+	d=$(cat "$W/dir")
+	check "groups: 3 cells x 2 processes" 6 "$(ls "$d"/cells/*.json | wc -l)"
+	check "groups: the group cell's name" "harness/native/empty|harness/capi/empty" \
+		"$("$J" "$d/cells/0000.json" .matrix_cell.name)"
+	check "groups: one filter for both, then the lone cells" \
+		'^(harness/native/empty|harness/capi/empty)$ ^harness/native/cas_seq_cst$ ^harness/capi/cas_seq_cst$' \
+		"$(head -n 3 "$W/calls" | tr '\n' ' ' | sed 's/ $//')"
+	grep -q -- '--benchmark_enable_random_interleaving=true' "$d/cells/0000.json" &&
+		ok "groups: the group's repetitions are interleaved" ||
+		bad "groups: no --benchmark_enable_random_interleaving=true in cell 0000's command"
+	if grep -q -- '--benchmark_enable_random_interleaving' "$d/cells/0001.json"; then
+		bad "groups: a lone cell was interleaved"
+	else
+		ok "groups: a lone cell is not"
+	fi
+	R=$d/refbench.json
+	if command -v jq >/dev/null 2>&1; then
+		check "groups: both members' rows in the group's cell, per process" \
+			"harness/capi/empty 1 0000 harness/capi/empty 2 0003 harness/native/empty 1 0000 harness/native/empty 2 0003" \
+			"$(jq -r '[.benchmarks[] | select(.run_type == "iteration" and (.name | test("empty")) and .repetition_index == 0) | "\(.name) \(.matrix_process) \(.matrix_cell)"] | sort | join(" ")' "$R")"
+		if [ -n "${RB_COMPARE:-}" ]; then
+			"$RB_COMPARE" --format=json --ratio='^harness/capi/(.*)$=harness/native/\1' "$R" "$R" >"$W/cmp" 2>"$W/cmperr"
+			check "groups: refbench-compare pairs each repetition of the ratio within its process" "4 4" \
+				"$(jq -r '[.benchmarks[] | select(.name | test("empty"))][0] | "\(.n_baseline) \(.n_contender)"' "$W/cmp")"
+		fi
+	fi
+	# a failed group cell: an error row per member
+	unset MATRIX_CALLS
+	MATRIX_FAIL='native/empty|' "$M" --refbench="$FAKE" --benchmark_filter='^harness/(capi|native)/empty$' \
+		--benchmark_min_time=0.001 --processes=1 --placements=none --groups="$W/groups" \
+		--out-dir="$W/results" --run-dir-file="$W/dir2" >"$W/out2" 2>&1
+	check "groups: a failed group: exit" 1 $?
+	check "groups: a failed group: an error row per member" \
+		"harness/native/empty true harness/capi/empty true" \
+		"$("$J" "$(cat "$W/dir2")/refbench.json" '.benchmarks[0].name' '.benchmarks[0].error_occurred' \
+			'.benchmarks[1].name' '.benchmarks[1].error_occurred' | tr '\n' ' ' | sed 's/ $//')"
+	# a 16 GiB member makes the group heavy (the preset's 5 processes, not 8)
+	export MATRIX_LIST=$W/list
+	printf '%s\n' harness/capi/empty 'grab/x/mem_mib:64/a' 'grab/x/mem_mib:16384/b' >"$W/list"
+	printf '%s\n' 'grab/x/mem_mib:64/a grab/x/mem_mib:16384/b' >"$W/heavy"
+	"$M" --refbench="$FAKE" --placements=none --groups="$W/heavy" --dry-run --out-dir="$W/none" |
+		plan_lines >"$W/heavy.out"
+	check "groups: a group with a 16 GiB member runs as 5 processes, a lone cell as 8" "5 8" \
+		"$(grep -c 'grab/x/mem_mib:64/a|grab/x/mem_mib:16384/b' "$W/heavy.out") $(grep -c 'harness/capi/empty' "$W/heavy.out")"
+	unset MATRIX_LIST
+	printf '%s\n' 'harness/capi/empty harness/native/empty' 'harness/capi/empty' >"$W/twice"
+	"$M" --refbench="$RB" --benchmark_filter='^harness/' --groups="$W/twice" --dry-run >"$W/o" 2>"$W/e"
+	check "groups: a name on two lines: exit" 2 $?
+	check "groups: a name on two lines: told" 1 \
+		"$(grep -c 'groups=.*twice: harness/capi/empty is on lines 1 and 2$' "$W/e")"
+	"$M" --refbench="$RB" --benchmark_filter='^harness/' --groups="$W/missing" --dry-run >"$W/o" 2>"$W/e"
+	check "groups: no such file: exit" 2 $?
+	check "groups: no such file: one line" 1 "$(wc -l <"$W/e")"
 	;;
 
 fail)

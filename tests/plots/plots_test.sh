@@ -433,6 +433,24 @@ findings)
     fail "src/findings/questions.tsv names a cell outside the families: $(grep -vE '^(split|grab|pin|devmap|harness)/' "$work/cells.txt" | head -n1)"
   [ "$(wc -l <"$work/cells.txt")" -ge 20 ] && ok "the real mapping names $(wc -l <"$work/cells.txt") cells" ||
     fail "the real mapping names only $(wc -l <"$work/cells.txt") cells"
+  # --groups (refbench-matrix --groups, the quick preset): every key cell in
+  # exactly one group, and each row's numerator and denominator in the same
+  # one, so scripts/bench measures every headline ratio within a process
+  REFBENCH_QUESTIONS=$root/src/findings/questions.tsv "$root/scripts/findings" --groups >"$work/groups.txt" 2>&1 ||
+    fail "scripts/findings --groups: $(head -n1 "$work/groups.txt")"
+  [ "$(tr ' ' '\n' <"$work/groups.txt" | sort)" = "$(sort "$work/cells.txt")" ] &&
+    ok "--groups: every key cell in exactly one group" || fail "--groups: the groups do not partition the key cells"
+  split=$(awk -F'\t' -v g="$work/groups.txt" '
+    BEGIN { while ((getline l < g) > 0) { n++; k = split(l, w, " "); for (i = 1; i <= k; i++) grp[w[i]] = n } }
+    $1 == "row" && grp[$4] != grp[$5] { print $4 " / " $5; exit }' "$root/src/findings/questions.tsv")
+  [ -z "$split" ] && ok "--groups: each row's ratio within one group" || fail "--groups: a row across groups: $split"
+  g9=$(grep -F 'split/null/grab/order:9/rate:0/' "$work/groups.txt")
+  case $g9 in
+    *split/retry/grab/order:9/rate:0/*split/xadd/grab/order:9/rate:0/*|*split/xadd/grab/order:9/rate:0/*split/retry/grab/order:9/rate:0/*)
+      ok "--groups: variants of one scenario together (split null/retry/xadd at rate 0)" ;;
+    *)
+      fail "--groups: split's variants at order 9, rate 0 are not one group: $g9" ;;
+  esac
   ;;
 
 findings_figures)
