@@ -42,8 +42,10 @@ static const struct preset presets[] = {
 	/*
 	 * CI and the README's first command. scripts/bench narrows it to the
 	 * findings' key cells (scripts/findings --filter, from
-	 * src/findings/questions.tsv), each as 8 refbench processes x 1
-	 * repetition, interleaved round-robin; the cells with 16 GiB of
+	 * src/findings/questions.tsv), in groups that run as one process each
+	 * (--groups=`scripts/findings --groups`: a ratio's two cells measured in
+	 * one process, docs/matrix.md "Groups"), each cell or group as 8
+	 * refbench processes x 1 repetition, interleaved round-robin; those with 16 GiB of
 	 * modelled memory (mem_mib >= HEAVY_MIB) as 5. Processes, not
 	 * repetitions: the spread between processes (memory placement,
 	 * frequency, cache state) is larger than within one, so
@@ -265,9 +267,10 @@ static void free_cell(struct mx_cell *c)
  * numbers, and whatever moves from process to process (the host's state:
  * docs/compare.md, "The quick preset's A/A") reaches the numerator and the
  * denominator alike. Measured: the process-to-process spread of the ratios
- * went from 3.8-23.7% to 1.6-11.7% (docs/matrix.md, "Groups"). A group cell's
- * name is its members' names joined with '|', in plan order; names FILE gives
- * that the plan does not have are ignored (a filter may leave them out).
+ * went from 4.6-37.8% to 1.6-15.4% (scripts/ratio-spread; docs/matrix.md,
+ * "Groups"). A group cell's name is its members' names joined with '|', in
+ * plan order; names FILE gives that the plan does not have are ignored (a
+ * filter may leave them out).
  */
 static int group_cells(struct mx_plan *p)
 {

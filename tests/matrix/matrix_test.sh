@@ -344,6 +344,17 @@ groups)
 	"$M" --refbench="$RB" --benchmark_filter='^harness/' --groups="$W/missing" --dry-run >"$W/o" 2>"$W/e"
 	check "groups: no such file: exit" 2 $?
 	check "groups: no such file: one line" 1 "$(wc -l <"$W/e")"
+	# scripts/ratio-spread (the measurement behind groups): both ways, a line each
+	if command -v jq >/dev/null 2>&1; then
+		REFBENCH_BIN=$RB "$MATRIX_ROOT/scripts/ratio-spread" --processes=2 --min-time=0.001 --placement=none \
+			'harness/capi/empty=harness/native/empty' >"$W/rs" 2>&1
+		check "ratio-spread: exit" 0 $?
+		check "ratio-spread: separate and one process" "separate one" \
+			"$(awk '/^harness\/capi:native\/empty / { printf "%s%s", n++ ? " " : "", $2 }' "$W/rs")"
+		REFBENCH_BIN=$RB "$MATRIX_ROOT/scripts/ratio-spread" 'harness/capi/nope=harness/native/empty' >"$W/o" 2>"$W/e"
+		check "ratio-spread: an unknown benchmark: exit" 2 $?
+		check "ratio-spread: an unknown benchmark: told" 1 "$(grep -c 'harness/capi/nope: refbench registers no such benchmark' "$W/e")"
+	fi
 	;;
 
 fail)
