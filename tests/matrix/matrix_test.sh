@@ -321,7 +321,7 @@ groups)
 	unset MATRIX_CALLS
 	MATRIX_FAIL='native/empty|' "$M" --refbench="$FAKE" --benchmark_filter='^harness/(capi|native)/empty$' \
 		--benchmark_min_time=0.001 --processes=1 --placements=none --groups="$W/groups" \
-		--out-dir="$W/results" --run-dir-file="$W/dir2" >"$W/out2" 2>&1
+		--out-dir="$W/results2" --run-dir-file="$W/dir2" >"$W/out2" 2>&1
 	check "groups: a failed group: exit" 1 $?
 	check "groups: a failed group: an error row per member" \
 		"harness/native/empty true harness/capi/empty true" \
