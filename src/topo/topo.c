@@ -8,6 +8,7 @@
  * Group or a Package, so walking ancestors would miss some).
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -85,6 +86,37 @@ static double synthetic_pus_bound(const char *spec)
 	return prod;
 }
 
+/*
+ * The largest OS index an "indexes=" attribute lists explicitly
+ * ("pu:4(indexes=0,2,1,3)", also "[numa(indexes=...)]"). hwloc reads such a
+ * list (only digits and commas, up to ' ' or ')') with strtoul and sets that
+ * bit in a cpuset or nodeset: "pu:2(indexes=0,900000000)" takes 8 s to load,
+ * a 4e9 index hours (fuzz_topo's timeout, 2026-12-05). The interleaved forms
+ * ("indexes=core:pack", "2*4:1*2") stay below the level's width.
+ */
+static unsigned long long synthetic_max_index(const char *spec)
+{
+	unsigned long long max = 0;
+
+	for (const char *s = strstr(spec, "indexes="); s; s = strstr(s, "indexes=")) {
+		size_t len;
+
+		s += strlen("indexes=");
+		len = strcspn(s, " )");
+		if (strspn(s, "0123456789,") < len)
+			continue;
+		for (const char *e = s + len; s < e; s++) {
+			unsigned long long v = 0;
+
+			for (; s < e && *s >= '0' && *s <= '9'; s++)
+				v = v > ULLONG_MAX / 10 ? ULLONG_MAX : v * 10 + (unsigned)(*s - '0');
+			if (v > max)
+				max = v;
+		}
+	}
+	return max;
+}
+
 int rb_topo_open(const char *spec, hwloc_topology_t *out, char *err, size_t errlen)
 {
 	hwloc_topology_t t;
@@ -113,6 +145,10 @@ int rb_topo_open(const char *spec, hwloc_topology_t *out, char *err, size_t errl
 	} else if (spec && synthetic_pus_bound(spec) > RB_TOPO_MAX_PUS) {
 		snprintf(err, errlen, "'%.200s' describes more than %d PUs; refbench plans for up to %d",
 			 spec, RB_TOPO_MAX_PUS, RB_TOPO_MAX_PUS);
+		goto fail;
+	} else if (spec && synthetic_max_index(spec) >= RB_TOPO_MAX_OS_INDEX) {
+		snprintf(err, errlen, "'%.200s' lists an OS index of %llu; refbench plans for indexes below %d",
+			 spec, synthetic_max_index(spec), RB_TOPO_MAX_OS_INDEX);
 		goto fail;
 	} else if (spec && hwloc_topology_set_synthetic(t, spec) < 0) {
 		snprintf(err, errlen, "'%s' is neither a readable XML file nor an hwloc synthetic "
@@ -252,7 +288,8 @@ void rb_topo_shape(hwloc_topology_t t, struct rb_topo_shape *s)
 	for (unsigned int i = 0; i < s->cores; i++) {
 		hwloc_obj_t core = hwloc_get_obj_by_type(t, HWLOC_OBJ_CORE, i);
 
-		if (hwloc_get_nbobjs_inside_cpuset_by_type(t, core->cpuset, HWLOC_OBJ_PU) > 1)
+		/* its PUs' bits: counting PU objects inside was quadratic (fuzz_topo) */
+		if (hwloc_bitmap_weight(core->cpuset) > 1)
 			s->smt = true;
 	}
 }
@@ -287,13 +324,6 @@ enum rb_pair_class rb_pair_classify(hwloc_topology_t t, hwloc_obj_t a, hwloc_obj
 bool rb_pair_cross_numa(hwloc_obj_t a, hwloc_obj_t b)
 {
 	return a->nodeset && b->nodeset && !hwloc_bitmap_intersects(a->nodeset, b->nodeset);
-}
-
-static bool pair_is(hwloc_topology_t t, enum rb_pair_class c, hwloc_obj_t a, hwloc_obj_t b)
-{
-	if (c == RB_PAIR_CROSS_NUMA)
-		return rb_pair_cross_numa(a, b);
-	return rb_pair_classify(t, a, b) == c;
 }
 
 static unsigned int numa_nodes_with_cpus(hwloc_topology_t t)
@@ -343,30 +373,122 @@ static void pair_reason(hwloc_topology_t t, enum rb_pair_class c, char *buf, siz
 	}
 }
 
-/* The first pair in logical order (thread 0's PU first) of class @c. */
+/* The class of a pair whose common ancestor's chain to the root is @anc[0..n) (@anc[0] the root). */
+static enum rb_pair_class chain_class(hwloc_obj_t *anc, int n)
+{
+	for (int k = n - 1; k >= 0; k--) {
+		switch (anc[k]->type) {
+		case HWLOC_OBJ_CORE:
+			return RB_PAIR_SMT;
+		case HWLOC_OBJ_L2CACHE:
+			return RB_PAIR_L2;
+		case HWLOC_OBJ_L3CACHE:
+			return RB_PAIR_L3;
+		case HWLOC_OBJ_PACKAGE:
+			return RB_PAIR_PACKAGE;
+		default:
+			break;
+		}
+	}
+	return RB_PAIR_CROSS_PACKAGE;	/* if both PUs are in a package */
+}
+
+/* The first PU (logical order = tree order) in @o's subtree; under a Package if @need_pkg. */
+static hwloc_obj_t first_pu_below(hwloc_obj_t o, bool need_pkg)
+{
+	if (o->type == HWLOC_OBJ_PACKAGE)
+		need_pkg = false;
+	if (o->type == HWLOC_OBJ_PU)
+		return need_pkg ? NULL : o;
+	for (hwloc_obj_t c = o->first_child; c; c = c->next_sibling) {
+		hwloc_obj_t pu = first_pu_below(c, need_pkg);
+
+		if (pu)
+			return pu;
+	}
+	return NULL;
+}
+
+/*
+ * The first pair in logical order (thread 0's PU first) of class @c: the
+ * smallest i, then the smallest j > i, with rb_pair_classify(PU i, PU j) ==
+ * @c. PUs' logical indexes follow the tree, so for PU i and each ancestor o,
+ * the PUs j > i whose common ancestor with i is o are those in o's children
+ * after the one holding i, and the first of them is the first PU of the next
+ * sibling that has one; the lowest ancestor of the class gives the
+ * smallest j. That is O(PUs x depth) where trying every pair was
+ * quadratic in the PUs: 3968 PUs six levels deep took 0.4 s (7 s under
+ * ASan, fuzz_topo's -timeout) before.
+ */
 static int plan_pair(hwloc_topology_t t, enum rb_pair_class c, struct rb_cpu_plan *p)
 {
 	unsigned int n = nb(t, HWLOC_OBJ_PU);
+	hwloc_obj_t a = NULL, b = NULL;
 
-	for (unsigned int i = 0; i < n; i++) {
-		hwloc_obj_t a = hwloc_get_obj_by_type(t, HWLOC_OBJ_PU, i);
+	if (c == RB_PAIR_CROSS_NUMA) {
+		/* by nodeset, not by the tree; none without two NUMA nodes with CPUs */
+		for (unsigned int i = 0; i < n && !b && numa_nodes_with_cpus(t) > 1; i++) {
+			a = hwloc_get_obj_by_type(t, HWLOC_OBJ_PU, i);
+			for (unsigned int j = i + 1; j < n && !b; j++) {
+				hwloc_obj_t x = hwloc_get_obj_by_type(t, HWLOC_OBJ_PU, j);
 
-		for (unsigned int j = i + 1; j < n; j++) {
-			hwloc_obj_t b = hwloc_get_obj_by_type(t, HWLOC_OBJ_PU, j);
-
-			if (!pair_is(t, c, a, b))
-				continue;
-			p->pus = malloc(2 * sizeof(*p->pus));
-			if (!p->pus)
-				return -1;
-			p->pus[0] = a->os_index;
-			p->pus[1] = b->os_index;
-			p->nr_pus = 2;
-			p->feasible = true;
-			return 0;
+				if (rb_pair_cross_numa(a, x))
+					b = x;
+			}
 		}
+	} else {
+		int depth = hwloc_topology_get_depth(t);
+		hwloc_obj_t *anc = malloc((size_t)(depth > 0 ? depth : 1) * sizeof(*anc));
+
+		if (!anc)
+			return -1;
+		for (unsigned int i = 0; i < n && !b; i++) {
+			hwloc_obj_t child;
+			bool a_pkg;
+			int na = 0;
+
+			a = hwloc_get_obj_by_type(t, HWLOC_OBJ_PU, i);
+			/* a PU's ancestors are normal objects, one per depth above it */
+			for (hwloc_obj_t o = a->parent; o && na < depth; o = o->parent)
+				anc[na++] = o;
+			/* reverse: anc[0] the root, anc[na - 1] a's parent */
+			for (int k = 0; k < na / 2; k++) {
+				hwloc_obj_t tmp = anc[k];
+
+				anc[k] = anc[na - 1 - k];
+				anc[na - 1 - k] = tmp;
+			}
+			a_pkg = hwloc_get_ancestor_obj_by_type(t, HWLOC_OBJ_PACKAGE, a) != NULL;
+			child = a;
+			/* bottom up: a lower ancestor's later PUs come first in logical order */
+			for (int k = na - 1; k >= 0 && !b; child = anc[k], k--) {
+				enum rb_pair_class cls = chain_class(anc, k + 1);
+
+				if (cls != c || (cls == RB_PAIR_CROSS_PACKAGE && !a_pkg))
+					continue;
+				for (hwloc_obj_t s = child->next_sibling; s; s = s->next_sibling) {
+					hwloc_obj_t pu = first_pu_below(s, cls == RB_PAIR_CROSS_PACKAGE);
+
+					if (pu) {
+						b = pu;
+						break;
+					}
+				}
+			}
+		}
+		free(anc);
 	}
-	pair_reason(t, c, p->reason, sizeof(p->reason));
+	if (!b) {
+		pair_reason(t, c, p->reason, sizeof(p->reason));
+		return 0;
+	}
+	p->pus = malloc(2 * sizeof(*p->pus));
+	if (!p->pus)
+		return -1;
+	p->pus[0] = a->os_index;
+	p->pus[1] = b->os_index;
+	p->nr_pus = 2;
+	p->feasible = true;
 	return 0;
 }
 

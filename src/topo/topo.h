@@ -70,6 +70,8 @@ struct rb_mem_plan {
 /* ---- loading ---- */
 /* --topology: a larger topology is refused (the pair search is quadratic in the PUs). */
 #define RB_TOPO_MAX_PUS 4096
+/* --topology=SYNTHETIC: an "indexes=" OS index at or above this is refused (hwloc takes seconds per 1e8). */
+#define RB_TOPO_MAX_OS_INDEX 65536
 /*
  * @spec NULL: this machine. Else an XML file (if @spec names a readable file)
  * or an hwloc synthetic description ("pack:2 l3:1 core:4 pu:2"). Returns 0,

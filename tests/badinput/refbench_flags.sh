@@ -88,6 +88,10 @@ refuse "describes more than 4096 PUs; refbench plans for up to 4096" '--topology
 refuse "describes more than 4096 PUs" '--topology=pack:8 core:64 pu:16' --list-placements
 refuse "describes more than 4096 PUs" '--topology=6622' --list-placements
 refuse "describes more than 4096 PUs" '--topology=pack:2(memory=1GB) 64 l2:64(size=1MB) pu:2' --list-placements
+# an explicit OS index hwloc would set in a cpuset or nodeset (fuzz_topo: 8 s at 9e8); the boundary
+refuse "lists an OS index of 900000000; refbench plans for indexes below 65536" '--topology=pu:2(indexes=0,900000000)' --list-placements
+refuse "lists an OS index of 65536" '--topology=pack:2 pu:2(indexes=0,1,2,65536)' --list-placements
+refuse "lists an OS index of 18446744073709551615" '--topology=[numa(indexes=99999999999999999999999)] pu:1' --list-placements
 refuse "a control character in the topology (byte 10 at 6)" "--topology=pack:2
 core:2" --list-placements
 refuse "--perf-events=cycles,,instructions: an empty name in the list" --perf-events=cycles,,instructions
@@ -111,6 +115,11 @@ fi
 "$rb" --benchmark_list_tests --benchmark_filter='-^harness' >"$work/neg" 2>&1 &&
 	! grep -q '^harness/' "$work/neg" && grep -q '^split/' "$work/neg" &&
 	ok "a negative filter (-REGEX) is still taken" || bad "negative filter: $(head -3 "$work/neg")"
+
+# the OS index boundary and the interleaved form (not a list of numbers) are taken
+"$rb" '--topology=pack:2 pu:2(indexes=0,1,2,65535)' --list-placements >"$work/idx" 2>&1 &&
+	"$rb" '--topology=pack:2 core:2 pu:2(indexes=pack:core:pu)' --list-placements >>"$work/idx" 2>&1 &&
+	ok "indexes=...,65535 and indexes=pack:core:pu are still taken" || bad "good indexes: $(head -3 "$work/idx")"
 
 [ $fail -eq 0 ] && echo "refbench_badflags: $n checks passed"
 exit $fail

@@ -308,11 +308,80 @@ RB_TEST(bad_names_and_specs)
 	hwloc_topology_destroy(t);
 }
 
+/*
+ * plan_pair walks the tree (O(PUs x depth)); its definition is the first
+ * pair (i, j > i) in logical order that rb_pair_classify puts in the class.
+ * The two agree on every class of the XML files and of synthetic trees with
+ * skipped levels, groups, single children, NUMA nodes and no package.
+ */
+static void first_pair_by_definition(hwloc_topology_t t, int c, int *a, int *b)
+{
+	unsigned int n = (unsigned int)hwloc_get_nbobjs_by_type(t, HWLOC_OBJ_PU);
+
+	*a = *b = -1;
+	for (unsigned int i = 0; i < n; i++)
+		for (unsigned int j = i + 1; j < n; j++) {
+			hwloc_obj_t x = hwloc_get_obj_by_type(t, HWLOC_OBJ_PU, i);
+			hwloc_obj_t y = hwloc_get_obj_by_type(t, HWLOC_OBJ_PU, j);
+
+			if (c == RB_PAIR_CROSS_NUMA ? rb_pair_cross_numa(x, y)
+						    : rb_pair_classify(t, x, y) == (enum rb_pair_class)c) {
+				*a = (int)x->os_index;
+				*b = (int)y->os_index;
+				return;
+			}
+		}
+}
+
+RB_TEST(pair_walk_matches_every_pair)
+{
+	static const char *const specs[] = {
+		"pack:2 l3:1 core:4 pu:2", "pu:4", "core:3 pu:1", "l3:2 pu:2", "pack:3 pu:1",
+		"pack:2 group:2 l3:2 core:2 pu:2", "group:2 pack:2 core:1 pu:2",
+		"pack:1 l3:2 l2:2 core:1 pu:3", "numa:2 pack:2 pu:2", "pack:2 [numa] l2:2 core:2 pu:1",
+		"l2:2 pack:2 core:2 pu:1", "core:2 pack:2 pu:2", "group:3 l3:1 l2:1 core:1 pu:1",
+		"pack:2(indexes=1,0) core:2 pu:2(indexes=pack:core:pu)", "pack:2 numa:2 l3:1 core:2 pu:1",
+	};
+	size_t nfiles = sizeof(expects) / sizeof(expects[0]);
+
+	for (size_t k = 0; k < nfiles + sizeof(specs) / sizeof(specs[0]); k++) {
+		struct expect e = { .spec = k < nfiles ? expects[k].spec : specs[k - nfiles],
+				    .file = k < nfiles && expects[k].file };
+		hwloc_topology_t t = load(&e);
+
+		CHECK(t != NULL);
+		if (!t)
+			continue;
+		for (int c = 0; c < RB_PAIR_NR; c++) {
+			struct rb_cpu_plan p;
+			int a, b;
+
+			first_pair_by_definition(t, c, &a, &b);
+			CHECK_EQ(rb_plan_cpu(t, rb_pair_class_names[c], &p), 0);
+			if (a < 0) {
+				if (p.feasible)
+					fprintf(stderr, "%s %s: planned %u,%u, none by definition\n",
+						e.spec, rb_pair_class_names[c], p.pus[0], p.pus[1]);
+				CHECK(!p.feasible);
+			} else {
+				CHECK(p.feasible);
+				if (p.feasible && ((int)p.pus[0] != a || (int)p.pus[1] != b))
+					fprintf(stderr, "%s %s: planned %u,%u, by definition %d,%d\n",
+						e.spec, rb_pair_class_names[c], p.pus[0], p.pus[1], a, b);
+				CHECK(p.feasible && (int)p.pus[0] == a && (int)p.pus[1] == b);
+			}
+			rb_cpu_plan_free(&p);
+		}
+		hwloc_topology_destroy(t);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	static const struct rbt_case cases[] = {
 		RBT_CASE(plans_match_lstopo) RBT_CASE(pair_classes_by_hand)
 		RBT_CASE(remote_follows_thread0) RBT_CASE(bad_names_and_specs)
+		RBT_CASE(pair_walk_matches_every_pair)
 	};
 	if (argc != 2) {
 		fprintf(stderr, "usage: test_topo_plan DATA_DIR\n");
