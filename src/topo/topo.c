@@ -34,53 +34,63 @@ const char *const rb_mem_placement_names[] = { "local", "remote", "interleave", 
 
 static unsigned int nb(hwloc_topology_t t, hwloc_obj_type_t type);
 
-/* Whether strtod() reads a number at @s. */
-static bool starts_number(const char *s)
-{
-	char *end;
-
-	strtod(s, &end);
-	return end != s;
-}
-
 /*
  * An upper bound on the PUs of a synthetic description: the product of its
- * levels' arities ("pack:2 core:4 pu:2" -> 16), attributes in parentheses
- * skipped. hwloc takes seconds per 10k objects to build one, and hours for
- * "pack:1000 core:1000 pu:1000"; found by fuzz_topo (docs/fuzzing.md).
+ * levels' arities ("pack:2 core:4 pu:2" -> 16). hwloc takes seconds per 10k
+ * objects to build one, and hours for "pack:1000 core:1000 pu:1000"; found
+ * by fuzz_topo (docs/fuzzing.md). The walk is hwloc 2.9's own
+ * (hwloc_backend_synthetic_init), not a guess at its grammar: a level is an
+ * optional type, everything up to the next ':' skipped ("l2(x core:90" is a
+ * level of 90: a '(' before the ':' opens nothing), then an arity read by
+ * strtoul in base 0 ("0x10" is 16), then attributes only where a '('
+ * follows the arity directly, up to the next ')'; "[numa...]" up to ']' adds
+ * no level, and no space is needed between levels ("core:1000pu:1000").
+ * Three guesses at the grammar before this one were each found wrong by
+ * fuzz_topo. A description hwloc refuses gets whatever the walk had.
  */
 static double synthetic_pus_bound(const char *spec)
 {
+	const char *pos = spec;
 	double prod = 1;
-	int depth = 0;
-	bool tok_start = true;
 
-	/*
-	 * Every arity: a number after a ':' or a bare number token, outside
-	 * parentheses. hwloc also reads "core:1000pu:1000" (no space) as two
-	 * levels, so a token is not one level (fuzz_topo found that).
-	 */
-	for (const char *s = spec; *s; s++) {
-		bool at_num = false;
+	if (*pos == '(') {
+		pos = strchr(pos, ')');
+		if (!pos)
+			return prod;
+		pos++;
+	}
+	while (*pos) {
+		unsigned long long item;
+		char *end;
 
-		if (*s == '(')
-			depth++;
-		else if (*s == ')' && depth)
-			depth--;
-		/* after a ':' only a number (as strtod reads it) is consumed: a '(' there still opens */
-		if (!depth && *s == ':' && starts_number(s + 1))
-			at_num = true, s++;
-		else if (!depth && tok_start && *s >= '0' && *s <= '9')
-			at_num = true;
-		tok_start = *s == ' ' || *s == '\t';
-		if (at_num) {
-			char *end;
-			double n = strtod(s, &end);
-
-			if (end != s && n >= 1)
-				prod *= n;
-			if (end > s)
-				s = end - 1;
+		while (*pos == ' ' || *pos == '\n')
+			pos++;
+		if (!*pos)
+			break;
+		if (*pos == '[') {
+			pos = strchr(pos, ']');
+			if (!pos)
+				break;
+			pos++;
+			continue;
+		}
+		if (*pos < '0' || *pos > '9') {
+			pos = strchr(pos, ':');
+			if (!pos)
+				break;
+			pos++;
+		}
+		errno = 0;
+		item = strtoull(pos, &end, 0);
+		if (end == pos)
+			break;
+		prod *= errno == ERANGE ? 1e30 : (double)item;
+		pos = end;
+		if (*pos == '(') {
+			pos = strchr(pos, ')');
+			if (!pos)
+				break;
+			pos++;
 		}
 	}
 	return prod;

@@ -88,6 +88,9 @@ refuse "describes more than 4096 PUs; refbench plans for up to 4096" '--topology
 refuse "describes more than 4096 PUs" '--topology=pack:8 core:64 pu:16' --list-placements
 refuse "describes more than 4096 PUs" '--topology=6622' --list-placements
 refuse "describes more than 4096 PUs" '--topology=pack:2(memory=1GB) 64 l2:64(size=1MB) pu:2' --list-placements
+# hwloc skips from a type to its ':' ("l2(x core:90" is a level of 90), a '(' there opens nothing (fuzz_topo)
+refuse "describes more than 4096 PUs" '--topology=l2(x core:90 pack:64 pu:1' --list-placements
+refuse "describes more than 4096 PUs" '--topology=pack:0x40 core:0x41 pu:1' --list-placements
 # an explicit OS index hwloc would set in a cpuset or nodeset (fuzz_topo: 8 s at 9e8); the boundary
 refuse "lists an OS index of 900000000; refbench plans for indexes below 65536" '--topology=pu:2(indexes=0,900000000)' --list-placements
 refuse "lists an OS index of 65536" '--topology=pack:2 pu:2(indexes=0,1,2,65536)' --list-placements
