@@ -29,6 +29,8 @@ struct preset {
 	int processes;		/* refbench processes per cell */
 	/* processes of a heavy cell (mem_mib >= HEAVY_MIB: its set-up dominates); 0: processes */
 	int heavy_processes;
+	/* repetitions of a heavy cell; 0: repetitions */
+	int heavy_repetitions;
 	/*
 	 * NULL, or the one placement 1-thread cells run under (when it is in
 	 * the run): a single thread left unbound stays on the PU it started
@@ -45,13 +47,16 @@ static const struct preset presets[] = {
 	 * src/findings/questions.tsv), in groups that run as one process each
 	 * (--groups=`scripts/findings --groups`: a ratio's two cells measured in
 	 * one process, docs/matrix.md "Groups"), each cell or group as 8
-	 * refbench processes x 1 repetition, interleaved round-robin; those with 16 GiB of
-	 * modelled memory (mem_mib >= HEAVY_MIB) as 5. Processes, not
-	 * repetitions: the spread between processes (memory placement,
-	 * frequency, cache state) is larger than within one, so
-	 * refbench-compare's verdicts and the findings' intervals are made over
-	 * processes (docs/compare.md), and a second repetition of a process adds
-	 * little to them. A cheap cell costs about 0.1 s a process, so it gets
+	 * refbench processes x 3 repetitions, interleaved round-robin; those with 16 GiB of
+	 * modelled memory (mem_mib >= HEAVY_MIB) as 5 x 1. Processes first:
+	 * the spread between processes (memory placement, frequency, cache
+	 * state) is larger than within one, so refbench-compare's verdicts and
+	 * the findings' intervals are made over processes (docs/compare.md).
+	 * But a ratio measured within one process (a group) is left with the
+	 * process's own sample noise, which the median of 3 repetitions cuts:
+	 * in an A/A of the 32 cheap key ratios, 15 "no change" at 1 repetition,
+	 * 21 at 3, for 26 -> 59 s (docs/compare.md, "The quick preset's A/A").
+	 * A cheap cell costs about 0.1 s a process, so it gets
 	 * 8: Yuen's 20%-trimmed comparison of 8 against 8 (one process trimmed
 	 * off each end) is about 0.6x as wide as of 5 against 5, and as narrow
 	 * as of 10 against 10 (which trims two). A 16 GiB cell costs seconds a
@@ -62,14 +67,14 @@ static const struct preset presets[] = {
 	 */
 	{
 		.name = "quick", .placements = "none,compact", .memories = "local",
-		.min_time = "0.02", .repetitions = 1, .processes = 8, .heavy_processes = 5,
-		.one_thread_at = "compact",
+		.min_time = "0.02", .repetitions = 3, .processes = 8,
+		.heavy_processes = 5, .heavy_repetitions = 1, .one_thread_at = "compact",
 	},
 	/* everything this machine can give */
 	{
 		.name = "full", .placements = NULL, .memories = "local,remote,interleave",
 		.min_time = "0.05", .repetitions = 3, .processes = 1, .heavy_processes = 0,
-		.one_thread_at = NULL,
+		.heavy_repetitions = 0, .one_thread_at = NULL,
 	},
 };
 
@@ -237,16 +242,29 @@ double mx_cell_estimate_heuristic(const char *name, const char *min_time, int re
  */
 #define HEAVY_MIB 1024
 
+/* A group cell is heavy when any of its benchmarks is. */
+static bool cell_is_heavy(const char *name)
+{
+	for (const char *m = strstr(name, "/mem_mib:"); m; m = strstr(m + 1, "/mem_mib:"))
+		if (atol(m + 9) >= HEAVY_MIB)
+			return true;
+	return false;
+}
+
 /* The processes a cell runs as: the plan's, or the preset's for a heavy cell. */
 static int cell_processes(const struct mx_plan *p, const char *name)
 {
 	if (p->heavy_processes <= 0 || p->heavy_processes >= p->processes)
 		return p->processes;
-	/* a group cell is heavy when any of its benchmarks is */
-	for (const char *m = strstr(name, "/mem_mib:"); m; m = strstr(m + 1, "/mem_mib:"))
-		if (atol(m + 9) >= HEAVY_MIB)
-			return p->heavy_processes;
-	return p->processes;
+	return cell_is_heavy(name) ? p->heavy_processes : p->processes;
+}
+
+/* The repetitions of each of a cell's processes: the plan's, or the preset's for a heavy cell. */
+static int cell_repetitions(const struct mx_plan *p, const char *name)
+{
+	if (p->heavy_repetitions <= 0 || p->heavy_repetitions >= p->repetitions)
+		return p->repetitions;
+	return cell_is_heavy(name) ? p->heavy_repetitions : p->repetitions;
 }
 
 static void free_cell(struct mx_cell *c)
@@ -441,8 +459,10 @@ int mx_make_plan(struct mx_plan *p)
 	}
 	if (!p->min_time)
 		p->min_time = pre->min_time;
-	if (!p->repetitions)
+	if (!p->repetitions) {
 		p->repetitions = pre->repetitions;
+		p->heavy_repetitions = pre->heavy_repetitions;
+	}
 	if (!p->processes) {
 		p->processes = pre->processes;
 		p->heavy_processes = pre->heavy_processes;
@@ -625,7 +645,7 @@ int mx_make_plan(struct mx_plan *p)
 					c->estimate_from = "history";
 					if (c->estimate_s < 0) {
 						c->estimate_s = mx_cell_estimate_heuristic(name, p->min_time,
-											   p->repetitions);
+											   cell_repetitions(p, name));
 						c->estimate_from = "heuristic";
 					}
 					idx++;
@@ -640,6 +660,8 @@ int mx_make_plan(struct mx_plan *p)
 				return rc;
 			}
 		}
+		for (size_t i = 0; i < p->ncells; i++)
+			p->cells[i].repetitions = cell_repetitions(p, p->cells[i].name);
 		/*
 		 * --processes=K: each cell K times, round-robin (every cell's process
 		 * 1, then every cell's process 2, ...), so that drift over the run
@@ -704,6 +726,8 @@ json_t *mx_plan_to_json(const struct mx_plan *p)
 
 		if (c->process)
 			json_object_set_new(j, "process", json_integer(c->process));
+		if (c->repetitions > 0)
+			json_object_set_new(j, "repetitions", json_integer(c->repetitions));
 		json_array_append_new(cells, j);
 	}
 	for (size_t i = 0; i < p->nskips; i++) {
@@ -761,6 +785,18 @@ int mx_plan_from_json(struct mx_plan *p, json_t *root, const char *path)
 		x->process = (int)json_integer_value(json_object_get(c, "process"));
 		if (x->process < 0)
 			x->process = 0;
+		/* absent (a plan of before 2026-12-05): the plan's */
+		{
+			json_t *r = json_object_get(c, "repetitions");
+
+			x->repetitions = r ? (int)json_integer_value(r) : 0;
+			if (r && (!json_is_integer(r) || json_integer_value(r) < 1 ||
+				  json_integer_value(r) > 100000)) {
+				fprintf(stderr, "%s: %s: cells[%zu].repetitions is not an integer "
+					"from 1 to 100000: not a matrix plan\n", mx_prog, path, i);
+				return MX_USAGE;
+			}
+		}
 		if (!x->id || !x->name || !x->family || !x->placement || !x->memory || !x->label ||
 		    x->threads < 1 || !*x->id || strlen(x->id) > 8 ||
 		    strspn(x->id, "0123456789") != strlen(x->id)) {

@@ -105,8 +105,12 @@ static char **cell_argv(const struct mx_run *r, const struct mx_cell *c, const c
 		argv[n++] = mx_xasprintf("--benchmark_filter=^%s$", esc);
 	}
 	argv[n++] = mx_xasprintf("--benchmark_min_time=%s", r->min_time);
-	if (r->repetitions > 1)
-		argv[n++] = mx_xasprintf("--benchmark_repetitions=%d", r->repetitions);
+	{
+		int reps = c->repetitions > 0 ? c->repetitions : r->repetitions;
+
+		if (reps > 1)
+			argv[n++] = mx_xasprintf("--benchmark_repetitions=%d", reps);
+	}
 	argv[n++] = mx_xasprintf("--benchmark_out=%s", gb_out);
 	argv[n++] = mx_xstrdup("--benchmark_out_format=json");
 	if (strcmp(c->placement, "none")) {
