@@ -8,6 +8,7 @@
  * Exit codes: 2 for a bad flag value (unknown placement, unreadable
  * topology), 3 for a placement this machine cannot provide (nothing ran).
  */
+#include <errno.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
@@ -164,6 +165,16 @@ static void place_free(void *p, size_t bytes)
 	rb_topo_free(g_topo, p, bytes);
 }
 
+/* Model memory mapped again in place (devmem.c's vmemmap reuse): bind it as place_alloc() did. */
+static void place_rebind(void *p, size_t bytes)
+{
+	static atomic_flag told = ATOMIC_FLAG_INIT;
+
+	if (rb_topo_rebind(g_topo, &g_mem, p, bytes) && !atomic_flag_test_and_set(&told))
+		fprintf(stderr, "refbench: hwloc_set_area_membind(%zu bytes, %s) failed: %s\n",
+			bytes, g_mem.name, strerror(errno));
+}
+
 static int placement_init(void)
 {
 	char pus[4096], nodes[256];
@@ -217,6 +228,7 @@ static int placement_init(void)
 	rb_add_context("placement_binding", "hwloc_set_cpubind(THREAD|STRICT): thread i on the i-th PU "
 		       "of placement_pus (OS indexes); memory by hwloc_alloc_membind(STRICT)");
 	rb_model_set_allocator(place_alloc, place_free);
+	rb_model_set_rebind(place_rebind);
 	rb_add_hooks(&place_hooks);
 	return 0;
 }

@@ -1084,16 +1084,27 @@ out:
 
 /* ---- output ---- */
 
+enum value_unit { UNIT_NS, UNIT_INSTRUCTIONS, UNIT_RATIO };
+
+/* What a row's baseline and contender values are: a time, a count, or a ratio of times (--ratio). */
+static enum value_unit result_unit(const struct rb_cmp_result *r)
+{
+	return r->instructions ? UNIT_INSTRUCTIONS : r->opts.nratios ? UNIT_RATIO : UNIT_NS;
+}
+
 /*
  * Any finite value in a bounded width (at most 12 characters) with its unit:
- * fixed point from 0.001 ns to 9999.999 s, scientific outside.
+ * fixed point from 0.001 ns to 9999.999 s, scientific outside; a ratio has
+ * no unit.
  */
-static void fmt_value(char *buf, size_t len, double v, int instructions)
+static void fmt_value(char *buf, size_t len, double v, enum value_unit unit)
 {
 	if (!isfinite(v))
 		snprintf(buf, len, "?");
-	else if (instructions)
+	else if (unit == UNIT_INSTRUCTIONS)
 		snprintf(buf, len, "%.4g ins", v);
+	else if (unit == UNIT_RATIO)
+		snprintf(buf, len, v >= 1e-3 && v < 1e6 ? "%.4f" : "%.3e", v);
 	else if (v < 1e-3)
 		snprintf(buf, len, "%.2e ns", v);
 	else if (v < 1e3)
@@ -1280,8 +1291,8 @@ static void print_text(const struct rb_cmp_result *r, FILE *out)
 	for (size_t i = 0; i < r->nrows; i++) {
 		const struct rb_cmp_row *row = &r->rows[i];
 
-		fmt_value(va, sizeof(va), row->med_a, r->instructions);
-		fmt_value(vb, sizeof(vb), row->med_b, r->instructions);
+		fmt_value(va, sizeof(va), row->med_a, result_unit(r));
+		fmt_value(vb, sizeof(vb), row->med_b, result_unit(r));
 		fmt_pct(ch, sizeof(ch), row->change);
 		fmt_pct(lo, sizeof(lo), row->lo);
 		fmt_pct(hi, sizeof(hi), row->hi);
@@ -1318,8 +1329,8 @@ static void print_markdown(const struct rb_cmp_result *r, FILE *out)
 	for (size_t i = 0; i < r->nrows; i++) {
 		const struct rb_cmp_row *row = &r->rows[i];
 
-		fmt_value(va, sizeof(va), row->med_a, r->instructions);
-		fmt_value(vb, sizeof(vb), row->med_b, r->instructions);
+		fmt_value(va, sizeof(va), row->med_a, result_unit(r));
+		fmt_value(vb, sizeof(vb), row->med_b, result_unit(r));
 		fmt_pct(ch, sizeof(ch), row->change);
 		fmt_pct(lo, sizeof(lo), row->lo);
 		fmt_pct(hi, sizeof(hi), row->hi);
@@ -1360,7 +1371,8 @@ static void print_json(const struct rb_cmp_result *r, FILE *out)
 	json_object_set_new(root, "measure", json_string(r->a->measure));
 	json_object_set_new(root, "metric", json_string(r->instructions ? "instructions_per_iteration" :
 				r->opts.metric == GB_CPU_TIME ? "cpu_time" : "real_time"));
-	json_object_set_new(root, "unit", json_string(r->instructions ? "instructions" : "ns"));
+	json_object_set_new(root, "unit", json_string(result_unit(r) == UNIT_INSTRUCTIONS ? "instructions" :
+							 result_unit(r) == UNIT_RATIO ? "ratio" : "ns"));
 	json_object_set_new(root, "threshold", json_real(r->threshold));
 	json_object_set_new(root, "margin_cap", json_real(r->margin_cap));
 	if (r->by_process)

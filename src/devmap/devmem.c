@@ -200,12 +200,24 @@ static int vmemmap_dedup(struct dev_pagemap *pgmap)
 {
 	unsigned long per = pgmap_vmemmap_pages(pgmap), nr = pgmap->nr_pages >> pgmap->vmemmap_shift;
 	unsigned long f, i;
+	char *base = (char *)pfn_to_page(pgmap->start_pfn);
+	size_t bytes = pgmap->nr_pages * sizeof(struct page);
 	int fd = memfd_create("refbench-vmemmap", MFD_CLOEXEC);
 
 	if (fd < 0)
 		return -ENOMEM;
 	if (ftruncate(fd, (off_t)(nr * 2 * PAGE_SIZE))) {
 		close(fd);
+		return -ENOMEM;
+	}
+	/*
+	 * Set-up cost only (the walk is the same): drop memmap_init()'s pages
+	 * of the whole range in one go, so that the per-folio remaps below
+	 * replace nothing (each would zap and flush the TLB of the other CPUs).
+	 */
+	if (mmap(base, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) == MAP_FAILED) {
+		close(fd);
+		pgmap->vmemmap_dedup_bytes = 1;	/* undo below restores the whole range */
 		return -ENOMEM;
 	}
 	for (f = 0; f < nr; f++) {
@@ -221,6 +233,13 @@ static int vmemmap_dedup(struct dev_pagemap *pgmap)
 	}
 	close(fd);
 	pgmap->vmemmap_dedup_bytes = nr * 2 * PAGE_SIZE;
+	/*
+	 * The placement's memory binding (the memfd's pages come from the
+	 * range's policy), then the pages themselves, in one call rather than
+	 * a fault per page (memremap_pages() writes them all next).
+	 */
+	rb_model_remapped(base, bytes);
+	madvise(base, bytes, MADV_POPULATE_WRITE);	/* Linux 5.14+; faults on write otherwise */
 	return 0;
 fail:
 	close(fd);
@@ -239,6 +258,7 @@ static void vmemmap_undedup(struct dev_pagemap *pgmap)
 	pgmap->vmemmap_dedup_bytes = 0;
 	BUG_ON(mmap(va, pgmap->nr_pages * sizeof(struct page), PROT_READ | PROT_WRITE,
 		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) == MAP_FAILED);
+	rb_model_remapped(va, pgmap->nr_pages * sizeof(struct page));
 	for (pfn = pgmap->start_pfn; pfn < pgmap->start_pfn + pgmap->nr_pages; pfn++) {
 		struct page *page = pfn_to_page(pfn);
 

@@ -2,6 +2,7 @@
 /* refbench kernel model: the memmap, model memory, VM_BUG_ON reporting. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <sys/mman.h>
 
@@ -11,11 +12,26 @@ struct page *vmemmap;
 unsigned long max_pfn;
 static size_t memmap_bytes;
 
+#define MODEL_HPAGE	(2UL << 20)
+
+/*
+ * Model memory of 2 MiB or more is mapped 2 MiB aligned, so that the whole of
+ * it can be backed by transparent huge pages (below).
+ */
 static void *mmap_alloc(size_t bytes)
 {
-	void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	size_t len = bytes >= MODEL_HPAGE ? bytes + MODEL_HPAGE : bytes;
+	char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), *q;
 
-	return p == MAP_FAILED ? NULL : p;
+	if (p == MAP_FAILED)
+		return NULL;
+	if (len == bytes)
+		return p;
+	q = (char *)(((uintptr_t)p + MODEL_HPAGE - 1) & ~(MODEL_HPAGE - 1));
+	if (q > p)
+		munmap(p, q - p);
+	munmap(q + bytes, (p + len) - (q + bytes));
+	return q;
 }
 
 static void mmap_free(void *p, size_t bytes)
@@ -26,7 +42,43 @@ static void mmap_free(void *p, size_t bytes)
 static void *(*model_alloc)(size_t) = mmap_alloc;
 static void (*model_free)(void *, size_t) = mmap_free;
 
-void *rb_model_alloc(size_t bytes) { return model_alloc(bytes); }
+/*
+ * The kernel's memmap of ordinary memory is PMD-mapped on x86-64
+ * (vmemmap_populate_hugepages()), page tables and gup_test's pages[] live in
+ * the direct map (1 GiB / 2 MiB entries). Userspace gets that with THP:
+ * every 2 MiB-aligned stretch of model memory is madvise(MADV_HUGEPAGE)d
+ * (Debian's THP mode is "madvise"). Besides the TLB, it makes a 16 GiB
+ * cell's set-up (a 256 MiB memmap) fault 2 MiB at a time instead of 4 KiB
+ * (docs/grab.md, "Model memory"). Where THP is off, or no huge page is free,
+ * the memory is 4 KiB pages as before: nothing fails.
+ */
+static void model_memory_advise(void *p, size_t bytes)
+{
+	uintptr_t start = ((uintptr_t)p + MODEL_HPAGE - 1) & ~(MODEL_HPAGE - 1);
+	uintptr_t end = ((uintptr_t)p + bytes) & ~(MODEL_HPAGE - 1);
+
+	if (p && end > start)
+		madvise((void *)start, end - start, MADV_HUGEPAGE);
+}
+
+void *rb_model_alloc(size_t bytes)
+{
+	void *p = model_alloc(bytes);
+
+	model_memory_advise(p, bytes);
+	return p;
+}
+
+static void (*model_rebind)(void *, size_t);
+
+void rb_model_set_rebind(void (*rebind)(void *, size_t)) { model_rebind = rebind; }
+
+void rb_model_remapped(void *p, size_t bytes)
+{
+	model_memory_advise(p, bytes);
+	if (model_rebind)
+		model_rebind(p, bytes);
+}
 void rb_model_free(void *p, size_t bytes) { if (p) model_free(p, bytes); }
 
 void rb_model_set_allocator(void *(*alloc)(size_t), void (*free)(void *, size_t))

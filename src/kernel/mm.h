@@ -22,5 +22,12 @@
 void *rb_model_alloc(size_t bytes);
 void rb_model_free(void *p, size_t bytes);
 void rb_model_set_allocator(void *(*alloc)(size_t), void (*free)(void *, size_t));
+/*
+ * Model memory that was mapped again in place (the vmemmap tail-page reuse of
+ * devmem.c): give it what rb_model_alloc() gives, the THP advice and the
+ * placement's memory binding (rb_model_set_rebind(); none by default).
+ */
+void rb_model_remapped(void *p, size_t bytes);
+void rb_model_set_rebind(void (*rebind)(void *, size_t));
 
 #endif

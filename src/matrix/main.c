@@ -31,7 +31,7 @@ static void usage(FILE *f)
 "directory, and merges the cells into RUN_DIR/refbench.json (docs/matrix.md).\n"
 "\n"
 "  --preset=quick|full       quick (default): unbound + compact, min_time 0.02 s,\n"
-"                            8 processes x 3 repetitions per cell (5 x 1 for\n"
+"                            8 processes x 3 repetitions per cell (5 x 3 for\n"
 "                            cells of >= 1 GiB); full: every\n"
 "                            placement and memory placement the machine gives,\n"
 "                            min_time 0.05 s, 1 process x 3 repetitions\n"
@@ -181,18 +181,15 @@ static void print_plan(const struct mx_plan *p, double total)
 	size_t nhist = 0;
 	char d[32];
 
-	char heavy[64] = "", heavy_reps[64] = "";
+	char heavy[64] = "";
 
 	if (p->heavy_processes > 0 && p->heavy_processes < p->processes)
 		snprintf(heavy, sizeof(heavy), " (%d for cells of >= 1 GiB)", p->heavy_processes);
-	if (p->heavy_repetitions > 0 && p->heavy_repetitions < p->repetitions)
-		snprintf(heavy_reps, sizeof(heavy_reps), " (%d for cells of >= 1 GiB)",
-			 p->heavy_repetitions);
-	printf("# refbench-matrix plan: preset %s, min_time %s s, %d process%s%s x %d repetition%s%s "
+	printf("# refbench-matrix plan: preset %s, min_time %s s, %d process%s%s x %d repetition%s "
 	       "per cell, refbench %s%s%s\n",
 	       p->preset, p->min_time, p->processes > 1 ? p->processes : 1,
 	       p->processes > 1 ? "es" : "", heavy, p->repetitions, p->repetitions == 1 ? "" : "s",
-	       heavy_reps, p->refbench,
+	       p->refbench,
 	       p->topology ? ", topology " : "", p->topology ? p->topology : "");
 	printf("# cell ID LABEL NAME (estimate); skip LABEL NAME|* -- REASON\n");
 	for (size_t i = 0; i < p->ncells; i++) {
@@ -200,7 +197,7 @@ static void print_plan(const struct mx_plan *p, double total)
 
 		char reps[32] = "";
 
-		/* a heavy cell's own repetitions (the preset's heavy_repetitions) */
+		/* a cell's own repetitions (a plan written before 2026-12-06 gave heavy cells 1) */
 		if (c->repetitions > 0 && c->repetitions != p->repetitions)
 			snprintf(reps, sizeof(reps), " repetitions:%d", c->repetitions);
 		if (c->process)
@@ -650,21 +647,18 @@ int main(int argc, char **argv)
 			mx_fmt_duration(d, sizeof(d), total);
 			int k = plan.processes > 1 ? plan.processes : 1;
 			size_t nc = 0;
-			char heavy[64] = "", heavy_reps[64] = "";
+			char heavy[64] = "";
 
 			for (size_t i = 0; i < plan.ncells; i++)
 				nc += plan.cells[i].process <= 1;
 			if (plan.heavy_processes > 0 && plan.heavy_processes < k)
 				snprintf(heavy, sizeof(heavy), " (%d for cells of >= 1 GiB)",
 					 plan.heavy_processes);
-			if (plan.heavy_repetitions > 0 && plan.heavy_repetitions < plan.repetitions)
-				snprintf(heavy_reps, sizeof(heavy_reps), " (%d for cells of >= 1 GiB)",
-					 plan.heavy_repetitions);
 			printf("refbench-matrix: preset %s, %zu cell%s (%zu skipped, see --dry-run), "
-			       "%d process%s%s x %d repetition%s%s each (%zu refbench runs), estimated %s, "
+			       "%d process%s%s x %d repetition%s each (%zu refbench runs), estimated %s, "
 			       "into %s\n", plan.preset, nc, nc == 1 ? "" : "s", plan.nskips, k,
 			       k > 1 ? "es" : "", heavy, plan.repetitions, plan.repetitions == 1 ? "" : "s",
-			       heavy_reps, plan.ncells, d, dir);
+			       plan.ncells, d, dir);
 			fflush(stdout);
 		}
 	}

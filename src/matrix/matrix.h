@@ -43,7 +43,7 @@ struct mx_cell {
 	 * whose rows keep their process ("matrix_process").
 	 */
 	int process;
-	/* refbench --benchmark_repetitions for this cell: the plan's, or a heavy cell's (plan.c) */
+	/* refbench --benchmark_repetitions for this cell: the plan's (kept per cell for --resume of older plans) */
 	int repetitions;
 };
 
@@ -70,7 +70,6 @@ struct mx_plan {
 	int repetitions;
 	int processes;		/* refbench processes per cell (0: the preset's) */
 	int heavy_processes;	/* the preset's for heavy cells (plan.c), 0: processes */
-	int heavy_repetitions;	/* the preset's for heavy cells, 0: repetitions */
 	char **families;	/* NULL-terminated; NULL: all */
 	char **placements;	/* NULL: the preset's */
 	char **memories;	/* NULL: the preset's */

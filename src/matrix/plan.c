@@ -29,8 +29,6 @@ struct preset {
 	int processes;		/* refbench processes per cell */
 	/* processes of a heavy cell (mem_mib >= HEAVY_MIB: its set-up dominates); 0: processes */
 	int heavy_processes;
-	/* repetitions of a heavy cell; 0: repetitions */
-	int heavy_repetitions;
 	/*
 	 * NULL, or the one placement 1-thread cells run under (when it is in
 	 * the run): a single thread left unbound stays on the PU it started
@@ -48,7 +46,7 @@ static const struct preset presets[] = {
 	 * (--groups=`scripts/findings --groups`: a ratio's two cells measured in
 	 * one process, docs/matrix.md "Groups"), each cell or group as 8
 	 * refbench processes x 3 repetitions, interleaved round-robin; those with 16 GiB of
-	 * modelled memory (mem_mib >= HEAVY_MIB) as 5 x 1. Processes first:
+	 * modelled memory (mem_mib >= HEAVY_MIB) as 5 x 3. Processes first:
 	 * the spread between processes (memory placement, frequency, cache
 	 * state) is larger than within one, so refbench-compare's verdicts and
 	 * the findings' intervals are made over processes (docs/compare.md).
@@ -59,22 +57,23 @@ static const struct preset presets[] = {
 	 * A cheap cell costs about 0.1 s a process, so it gets
 	 * 8: Yuen's 20%-trimmed comparison of 8 against 8 (one process trimmed
 	 * off each end) is about 0.6x as wide as of 5 against 5, and as narrow
-	 * as of 10 against 10 (which trims two). A 16 GiB cell costs seconds a
-	 * process (its memmap's set-up, per process and per repetition:
-	 * docs/matrix.md), so it gets 5 processes of one repetition: the 5 x 2
-	 * it had cost about 1.5-2x as much for the same 5 processes.
+	 * as of 10 against 10 (which trims two). A 16 GiB cell costs about a
+	 * second a repetition (its memmap's set-up, paid per repetition), so it
+	 * gets 5 processes; 3 repetitions since the set-up was made 2-3x
+	 * cheaper (THP-backed model memory, one zap before the vmemmap reuse:
+	 * docs/matrix.md), for the same 3.5 minutes as 5 x 1 before.
 	 * --processes=K gives every cell K.
 	 */
 	{
 		.name = "quick", .placements = "none,compact", .memories = "local",
 		.min_time = "0.02", .repetitions = 3, .processes = 8,
-		.heavy_processes = 5, .heavy_repetitions = 1, .one_thread_at = "compact",
+		.heavy_processes = 5, .one_thread_at = "compact",
 	},
 	/* everything this machine can give */
 	{
 		.name = "full", .placements = NULL, .memories = "local,remote,interleave",
 		.min_time = "0.05", .repetitions = 3, .processes = 1, .heavy_processes = 0,
-		.heavy_repetitions = 0, .one_thread_at = NULL,
+		.one_thread_at = NULL,
 	},
 };
 
@@ -259,13 +258,6 @@ static int cell_processes(const struct mx_plan *p, const char *name)
 	return cell_is_heavy(name) ? p->heavy_processes : p->processes;
 }
 
-/* The repetitions of each of a cell's processes: the plan's, or the preset's for a heavy cell. */
-static int cell_repetitions(const struct mx_plan *p, const char *name)
-{
-	if (p->heavy_repetitions <= 0 || p->heavy_repetitions >= p->repetitions)
-		return p->repetitions;
-	return cell_is_heavy(name) ? p->heavy_repetitions : p->repetitions;
-}
 
 static void free_cell(struct mx_cell *c)
 {
@@ -461,7 +453,6 @@ int mx_make_plan(struct mx_plan *p)
 		p->min_time = pre->min_time;
 	if (!p->repetitions) {
 		p->repetitions = pre->repetitions;
-		p->heavy_repetitions = pre->heavy_repetitions;
 	}
 	if (!p->processes) {
 		p->processes = pre->processes;
@@ -645,7 +636,7 @@ int mx_make_plan(struct mx_plan *p)
 					c->estimate_from = "history";
 					if (c->estimate_s < 0) {
 						c->estimate_s = mx_cell_estimate_heuristic(name, p->min_time,
-											   cell_repetitions(p, name));
+											   p->repetitions);
 						c->estimate_from = "heuristic";
 					}
 					idx++;
@@ -661,7 +652,7 @@ int mx_make_plan(struct mx_plan *p)
 			}
 		}
 		for (size_t i = 0; i < p->ncells; i++)
-			p->cells[i].repetitions = cell_repetitions(p, p->cells[i].name);
+			p->cells[i].repetitions = p->repetitions;
 		/*
 		 * --processes=K: each cell K times, round-robin (every cell's process
 		 * 1, then every cell's process 2, ...), so that drift over the run

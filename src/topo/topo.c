@@ -800,6 +800,13 @@ void *rb_topo_alloc(hwloc_topology_t t, const struct rb_mem_plan *m, size_t byte
 				   HWLOC_MEMBIND_BYNODESET | HWLOC_MEMBIND_STRICT);
 }
 
+int rb_topo_rebind(hwloc_topology_t t, const struct rb_mem_plan *m, void *p, size_t bytes)
+{
+	/* mbind() of memory mapped again in place; its pages are allocated after this */
+	return hwloc_set_area_membind(t, p, bytes, m->nodeset, m->policy,
+				      HWLOC_MEMBIND_BYNODESET | HWLOC_MEMBIND_STRICT);
+}
+
 void rb_topo_free(hwloc_topology_t t, void *p, size_t bytes)
 {
 	if (p)

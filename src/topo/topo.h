@@ -140,6 +140,8 @@ void rb_topo_print_plan(FILE *f, hwloc_topology_t t, const char *source);
 int rb_topo_bind_thread(hwloc_topology_t t, unsigned int pu_os, char *err, size_t errlen);
 /* Memory bound by @m (hwloc_alloc_membind, STRICT): zeroed, page aligned; NULL on failure. */
 void *rb_topo_alloc(hwloc_topology_t t, const struct rb_mem_plan *m, size_t bytes);
+/* Bind memory mapped again in place as rb_topo_alloc() did (hwloc_set_area_membind, STRICT): 0 or -1. */
+int rb_topo_rebind(hwloc_topology_t t, const struct rb_mem_plan *m, void *p, size_t bytes);
 void rb_topo_free(hwloc_topology_t t, void *p, size_t bytes);
 
 #endif

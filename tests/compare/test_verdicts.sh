@@ -205,6 +205,13 @@ expect 0 "the real A/A pair x1.2 through ratios: no regression" "$C" --format=js
 [ "$(js .comparison)" = "within-run ratios" ] || bad "ratio mode not said"
 [ "$(js .summary.compared)" = 9 ] || bad "ratios: $(js .summary.compared) compared, want 9"
 [ "$(js .summary.regressions)" = 0 ] || bad "ratios x1.2: $(js .summary.regressions) regressions"
+[ "$(js .unit)" = ratio ] || bad "ratio rows' unit: '$(js .unit)', want 'ratio' (a ratio of times has no unit)"
+# The table prints a ratio without a time unit (it read "0.965 ns").
+"$C" --ratio='^split/retry/(.*)=split/null/\1' "$A" "$B" > "$T/ratio.txt" 2>/dev/null
+grep -q '^split/retry/.*split/null/' "$T/ratio.txt" || bad "no ratio row in the table"
+if grep '^split/retry/.*split/null/' "$T/ratio.txt" | grep -q -E ' (ns|us|ms|s) '; then
+  bad "a ratio row printed with a time unit:"; grep '^split/retry/' "$T/ratio.txt" | head -2 | sed 's/^/    /'
+fi
 expect 2 "--ratio without a denominator" "$C" --ratio='^split/' "$A" "$B"
 expect 2 "--ratio that matches nothing" "$C" --ratio='^nothing/(.*)=x/\1' "$A" "$B"
 

@@ -14,6 +14,7 @@
 #include <jansson.h>
 #include <sched.h>
 #include <stdatomic.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 
 #include "rbtest.h"
@@ -32,8 +33,9 @@ struct seen {
 	_Atomic int calls;
 	_Atomic int cpu[MAX_T];
 	_Atomic int node;
+	_Atomic int mode, remapped_mode;	/* memory policy of the allocation, of a remapped part */
 };
-static struct seen s_one, s_all, s_many;
+static struct seen s_one = { .mode = -1, .remapped_mode = -1 }, s_all, s_many;
 static const char *out_path;
 static struct rb_cpu_plan plan;
 static unsigned int nthreads;
@@ -76,6 +78,20 @@ static void alloc_setup(rb_state *st, void *ctx)
 	p[0] = 1;
 	if (syscall(SYS_get_mempolicy, &node, NULL, 0, p, MPOL_F_NODE | MPOL_F_ADDR) == 0)
 		atomic_store(&s->node, node);
+	/*
+	 * Model memory mapped again in place (devmem.c's vmemmap reuse) must
+	 * get the allocation's binding back from rb_model_remapped(): a fresh
+	 * mapping has the default policy, which one node cannot tell from a
+	 * bind by where the page lands, but get_mempolicy's mode can.
+	 */
+	if (syscall(SYS_get_mempolicy, &node, NULL, 0, p, MPOL_F_ADDR) == 0)
+		atomic_store(&s->mode, node);
+	if (mmap(p + bytes / 2, bytes / 2, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,
+		 -1, 0) != MAP_FAILED) {
+		rb_model_remapped(p + bytes / 2, bytes / 2);
+		if (syscall(SYS_get_mempolicy, &node, NULL, 0, p + bytes / 2, MPOL_F_ADDR) == 0)
+			atomic_store(&s->remapped_mode, node);
+	}
 	rb_model_free(p, bytes);
 }
 
@@ -139,6 +155,8 @@ RB_TEST(compact_binds_labels_and_skips)
 	CHECK_EQ(atomic_load(&s_one.cpu[0]), plan.pus[0]);
 	CHECK_EQ(atomic_load(&s_one.node), hwloc_bitmap_first(
 			 hwloc_get_pu_obj_by_os_index(t, plan.pus[0])->nodeset));
+	CHECK(atomic_load(&s_one.mode) != 0);	/* bound: not MPOL_DEFAULT */
+	CHECK_EQ(atomic_load(&s_one.remapped_mode), atomic_load(&s_one.mode));
 	CHECK(atomic_load(&s_all.calls) > 0);
 	for (unsigned int i = 0; i < nthreads; i++)
 		CHECK_EQ(atomic_load(&s_all.cpu[i]), plan.pus[i]);

@@ -161,7 +161,70 @@ RB_TEST(free_with_mapping_is_a_bug)
 	memmap_destroy();
 }
 
-RB_TEST_MAIN(RBT_CASE(init_free_count_and_blocks) RBT_CASE(alloc_free_merges_back)
+/*
+ * /proc/self/smaps' VmFlags of the mapping holding @addr contain @flag
+ * ("hg": madvise(MADV_HUGEPAGE)d); -1 if the mapping is not found.
+ */
+static int vma_has_flag(const void *addr, const char *flag)
+{
+	FILE *f = fopen("/proc/self/smaps", "r");
+	char line[512];
+	int in = 0, ret = -1;
+	uintptr_t a = (uintptr_t)addr;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long lo, hi;
+
+		if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2 && strchr(line, '-') < strchr(line, ' ')) {
+			in = a >= lo && a < hi;
+			continue;
+		}
+		if (in && !strncmp(line, "VmFlags:", 8)) {
+			char want[8];
+
+			snprintf(want, sizeof(want), " %s", flag);
+			ret = strstr(line, want) != NULL;
+			break;
+		}
+	}
+	fclose(f);
+	return ret;
+}
+
+/*
+ * Model memory of 2 MiB or more is 2 MiB aligned and advised for THP, as the
+ * kernel's PMD-mapped memmap (src/kernel/memmap.c); smaller memory is left
+ * alone. Both sizes at the boundary.
+ */
+RB_TEST(model_memory_is_thp_advised)
+{
+	size_t big = 2UL << 20, small = (2UL << 20) - 4096;
+	char *p = rb_model_alloc(big), *q = rb_model_alloc(small), *r = rb_model_alloc(3 * big + 4096);
+	/* a kernel without THP refuses the advice; the memory is still aligned */
+	int thp = access("/sys/kernel/mm/transparent_hugepage/enabled", F_OK) == 0;
+
+	CHECK(p && q && r);
+	CHECK_EQ((uintptr_t)p % big, 0);
+	CHECK_EQ((uintptr_t)r % big, 0);
+	CHECK_EQ(vma_has_flag(p, "hg"), thp);
+	CHECK_EQ(vma_has_flag(r + 3 * big - 1, "hg"), thp);
+	CHECK_EQ(vma_has_flag(q, "hg"), 0);
+	/* the whole allocation is usable, and given back whole */
+	memset(p, 1, big);
+	memset(r, 1, 3 * big + 4096);
+	rb_model_free(p, big);
+	rb_model_free(q, small);
+	rb_model_free(r, 3 * big + 4096);
+	/* a memmap of 2 MiB: the struct pages of 128 MiB */
+	CHECK_EQ(memmap_init(32768), 0);
+	CHECK_EQ((uintptr_t)pfn_to_page(0) % big, 0);
+	CHECK_EQ(vma_has_flag(pfn_to_page(0), "hg"), thp);
+	memmap_destroy();
+}
+
+RB_TEST_MAIN(RBT_CASE(model_memory_is_thp_advised) RBT_CASE(init_free_count_and_blocks) RBT_CASE(alloc_free_merges_back)
 	     RBT_CASE(freed_folio_is_reused) RBT_CASE(exhaustion_returns_null)
 	     RBT_CASE(non_compound_high_order) RBT_CASE(no_merge_with_a_smaller_free_block)
 	     RBT_CASE(free_with_mapping_is_a_bug))
