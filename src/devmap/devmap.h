@@ -113,16 +113,22 @@ extern _Thread_local unsigned long dev_pagemap_gets;
 extern _Thread_local int rcu_read_lock_nesting;
 extern _Thread_local int rcu_read_unlock_special;
 
+/*
+ * With CONFIG_PREEMPT_RCU, rcu_read_lock() and rcu_read_unlock() are calls of
+ * the out-of-line __rcu_read_lock()/__rcu_read_unlock()
+ * (kernel/rcu/tree_plugin.h, EXPORT_SYMBOL_GPL): two calls per read-side
+ * section, paid here too (devmem.c).
+ */
+void __rcu_read_lock(void);
+void __rcu_read_unlock(void);
+
 static __always_inline void rcu_read_lock(void)
 {
-	rcu_read_lock_nesting++;
-	barrier();
+	__rcu_read_lock();
 }
 static __always_inline void rcu_read_unlock(void)
 {
-	barrier();
-	if (--rcu_read_lock_nesting == 0 && unlikely(READ_ONCE(rcu_read_unlock_special)))
-		rcu_read_unlock_special = 0;	/* rcu_read_unlock_special(): never set in the model */
+	__rcu_read_unlock();
 }
 
 /* __ref_is_percpu(): percpu mode while no mode bit is set in percpu_count_ptr. */
@@ -163,26 +169,30 @@ static __always_inline bool pgmap_contains(const struct dev_pagemap *pgmap, unsi
 }
 
 /*
- * get_dev_pagemap() (mm/memremap.c, v4.5-v6.14): with a cached @pgmap that
- * still covers @pfn, just return it (the caller already holds a live ref);
- * else drop it and look @pfn up in pgmap_array under rcu_read_lock(),
- * taking a ref.
+ * percpu_ref_tryget_live_rcu(): the same without its own RCU read section,
+ * for a caller inside one (include/linux/percpu-refcount.h, v5.16+).
  */
-static __always_inline struct dev_pagemap *get_dev_pagemap(unsigned long pfn,
-							    struct dev_pagemap *pgmap)
+static __always_inline bool percpu_ref_tryget_live_rcu(struct dev_pagemap *pgmap)
 {
-	if (pgmap) {
-		if (likely(pgmap_contains(pgmap, pfn)))
-			return pgmap;
-		put_dev_pagemap(pgmap);
+	if (likely(pgmap_ref_is_percpu(pgmap))) {
+		dev_pagemap_percpu_ref++;	/* this_cpu_inc(*percpu_count) */
+		dev_pagemap_gets++;
+		return true;
 	}
-	rcu_read_lock();
-	pgmap = pgmap_xa_load(pfn);
-	if (pgmap && !percpu_ref_tryget_live(pgmap))
-		pgmap = NULL;
-	rcu_read_unlock();
-	return pgmap;
+	return false;
 }
+
+/*
+ * get_dev_pagemap() (mm/memremap.c, v4.5-v6.14; v5.17 shown): with a cached
+ * @pgmap that still covers @pfn, just return it (the caller already holds a
+ * live ref); else drop it and look @pfn up in pgmap_array under
+ * rcu_read_lock(), taking a ref with percpu_ref_tryget_live_rcu() (Christophe
+ * JAILLET, v5.17; percpu_ref_tryget_live() and a nested RCU section before).
+ * Out of line and exported in the kernel, so gup-fast's per-pfn device loop
+ * (__gup_device_huge(), gup_pte_range()) makes a call per pfn even when the
+ * cached pgmap answers: here too (devmem.c).
+ */
+struct dev_pagemap *get_dev_pagemap(unsigned long pfn, struct dev_pagemap *pgmap);
 
 /* ---- what every era's free path shares (mm/memremap.c's callees) ---- */
 

@@ -55,6 +55,39 @@ _Thread_local unsigned long dev_pagemap_gets;
 _Thread_local int rcu_read_lock_nesting;
 _Thread_local int rcu_read_unlock_special;
 
+/* get_dev_pagemap(): see devmap.h; out of line, as the kernel's exported function. */
+__noinline struct dev_pagemap *get_dev_pagemap(unsigned long pfn, struct dev_pagemap *pgmap)
+{
+	if (pgmap) {
+		if (likely(pgmap_contains(pgmap, pfn)))
+			return pgmap;
+		put_dev_pagemap(pgmap);
+	}
+	rcu_read_lock();
+	pgmap = pgmap_xa_load(pfn);
+	if (pgmap && !percpu_ref_tryget_live_rcu(pgmap))
+		pgmap = NULL;
+	rcu_read_unlock();
+	return pgmap;
+}
+
+/* __rcu_read_lock()/__rcu_read_unlock() of CONFIG_PREEMPT_RCU (devmap.h): out of line. */
+__noinline void __rcu_read_lock(void)
+{
+	rcu_read_lock_nesting++;	/* rcu_preempt_read_enter() */
+	barrier();
+}
+
+__noinline void __rcu_read_unlock(void)
+{
+	barrier();
+	if (--rcu_read_lock_nesting == 0) {	/* rcu_preempt_read_exit() */
+		barrier();
+		if (unlikely(READ_ONCE(rcu_read_unlock_special)))
+			rcu_read_unlock_special = 0;	/* rcu_read_unlock_special(): never set in the model */
+	}
+}
+
 static struct xa_node *xa_node_alloc(unsigned int shift)
 {
 	struct xa_pool *p = pgmap_array.pool;

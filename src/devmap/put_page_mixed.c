@@ -132,6 +132,20 @@ static __noinline void free_zone_device_page_mixed(struct page *page)
 		put_dev_pagemap(pgmap);
 }
 
+/*
+ * folio_put() calls the out-of-line __folio_put() (mm/swap.c, v6.6) when the
+ * count reaches 0, which sends a device folio to free_zone_device_page()
+ * (mm/memremap.c): two calls.
+ */
+static __noinline void __folio_put_mixed(struct folio *folio)
+{
+	if (unlikely(folio_is_zone_device(folio))) {
+		free_zone_device_page_mixed(&folio->page);
+		return;
+	}
+	__folio_put(folio);
+}
+
 static __always_inline void put_page_mixed_inline(struct page *page)
 {
 	struct folio *folio = page_folio(page);
@@ -139,18 +153,22 @@ static __always_inline void put_page_mixed_inline(struct page *page)
 	RB_INJECT_OP(DEVMAP, folio);	/* injected slowdown in put_page() (kernel/inject.h) */
 	if (put_devmap_managed_page_mixed(&folio->page))
 		return;
-	/* folio_put(): __folio_put() sends a device folio to free_zone_device_page() */
-	if (folio_put_testzero(folio)) {
-		if (folio_is_zone_device(folio))
-			free_zone_device_page_mixed(&folio->page);
-		else
-			__folio_put(folio);
-	}
+	if (folio_put_testzero(folio))
+		__folio_put_mixed(folio);
 }
 
 static void put_page_mixed(struct page *page)
 {
 	put_page_mixed_inline(page);
+}
+
+/* zone_device_page_init() (mm/memremap.c, v6.6): exported, out of line; see zerobased. */
+static __noinline void zone_device_page_init_mixed(struct page *page)
+{
+	WARN_ON_ONCE(!percpu_ref_tryget_live(page->pgmap));
+	VM_BUG_ON_PAGE(page_ref_count(page) != 0, page);
+	set_page_count(page, 1);
+	lock_page(page);
 }
 
 /* PRIVATE: zone_device_page_init() (v6.6), then the migration's unlock; FS_DAX: 1 -> 2. */
@@ -159,12 +177,10 @@ static __always_inline void devmap_alloc_mixed(struct page *page)
 	if (page->pgmap->type == MEMORY_DEVICE_FS_DAX) {
 		VM_BUG_ON_PAGE(page_ref_count(page) != 1, page);
 		get_page(page);
+		lock_page(page);
 	} else {
-		WARN_ON_ONCE(!percpu_ref_tryget_live(page->pgmap));
-		VM_BUG_ON_PAGE(page_ref_count(page) != 0, page);
-		set_page_count(page, 1);
+		zone_device_page_init_mixed(page);
 	}
-	lock_page(page);
 	/* ... migrate_vma_pages(), then migrate_vma_finalize(): */
 	unlock_page(page);
 }

@@ -114,6 +114,20 @@ static __noinline void free_zone_device_folio_zerobased(struct folio *folio)
 	}
 }
 
+/*
+ * __folio_put() (mm/swap.c, v6.15): out of line, the call folio_put() makes
+ * when the count reaches 0; device folios go on to free_zone_device_folio()
+ * (mm/memremap.c), a second call.
+ */
+static __noinline void __folio_put_zerobased(struct folio *folio)
+{
+	if (unlikely(folio_is_zone_device(folio))) {
+		free_zone_device_folio_zerobased(folio);
+		return;
+	}
+	__folio_put(folio);
+}
+
 static __always_inline void put_page_zerobased_inline(struct page *page)
 {
 	struct folio *folio = page_folio(page);
@@ -131,13 +145,8 @@ static __always_inline void put_page_zerobased_inline(struct page *page)
 		return;
 	}
 #endif
-	if (folio_put_testzero(folio)) {
-		/* __folio_put(): free_zone_device_folio() for device folios */
-		if (folio_is_zone_device(folio))
-			free_zone_device_folio_zerobased(folio);
-		else
-			__folio_put(folio);
-	}
+	if (folio_put_testzero(folio))
+		__folio_put_zerobased(folio);
 }
 
 static void put_page_zerobased(struct page *page)
@@ -154,9 +163,10 @@ static void put_page_zerobased(struct page *page)
  *	lock_page(page);		// a locked RMW
  *
  * The percpu_ref is a CPU-local increment in the kernel and a thread-local
- * one here (devmap.h): no locked instruction.
+ * one here (devmap.h): no locked instruction. Out of line, as the exported
+ * function the driver calls.
  */
-static __always_inline void zone_device_page_init(struct page *page)
+static __noinline void zone_device_page_init(struct page *page)
 {
 	WARN_ON_ONCE(!percpu_ref_tryget_live(page->pgmap));
 	VM_BUG_ON_PAGE(page_ref_count(page) != 0, page);

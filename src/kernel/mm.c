@@ -59,3 +59,10 @@ void mm_destroy(struct mm_struct *mm)
 	rb_model_free(mm->pte_ptl, mm->alloc_bytes[4]);
 	free(mm);
 }
+
+/* Out of line, as mm/filemap.c's (spinlock.h). */
+__noinline void folio_unlock(struct folio *folio)
+{
+	VM_BUG_ON_FOLIO(!folio_test_locked(folio), folio);
+	clear_bit_unlock(PG_locked, &folio->flags);
+}

@@ -100,11 +100,14 @@ static __always_inline void folio_lock(struct folio *folio)
 		__folio_lock(folio);
 }
 static __always_inline void lock_page(struct page *page) { folio_lock(page_folio(page)); }
-static __always_inline void folio_unlock(struct folio *folio)
-{
-	VM_BUG_ON_FOLIO(!folio_test_locked(folio), folio);
-	clear_bit_unlock(PG_locked, &folio->flags);
-}
+/*
+ * folio_unlock() is out of line in every era (mm/filemap.c: unlock_page()
+ * before v5.16, folio_unlock() since, EXPORT_SYMBOL): the call is paid on
+ * every unlock. Defined in mm.c. The kernel's body is one locked RMW of the
+ * flags byte with a test of PG_waiters; the model has no wait queue (lock
+ * waiters spin), so the RMW is clear_bit_unlock() alone.
+ */
+void folio_unlock(struct folio *folio);
 static __always_inline void unlock_page(struct page *page) { folio_unlock(page_folio(page)); }
 
 /* folio_wait_bit(): wait until @bit_nr is clear (no wait queue: spin, then yield). */
