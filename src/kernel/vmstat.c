@@ -87,3 +87,9 @@ int rb_vmstat_set_threshold(int t)
 	pthread_setspecific(rb_vmstat_key, &rb_this_cpu_nodestat);
 	return old;
 }
+
+/* Out of line, as mm/vmstat.c's (vmstat.h). */
+__noinline void mod_node_page_state(struct pglist_data *pgdat, enum node_stat_item item, long delta)
+{
+	mod_node_state(pgdat, item, (int)delta, 0);
+}

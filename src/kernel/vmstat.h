@@ -158,11 +158,13 @@ static __always_inline void mod_node_state(struct pglist_data *pgdat, enum node_
 		node_page_state_add(z, pgdat, item);
 }
 
-static __always_inline void mod_node_page_state(struct pglist_data *pgdat,
-						enum node_stat_item item, long delta)
-{
-	mod_node_state(pgdat, item, (int)delta, 0);
-}
+/*
+ * mod_node_page_state() is out of line and exported (mm/vmstat.c, with
+ * mod_node_state() inlined into it): node_stat_mod_folio() is a call in the
+ * kernel, paid here too (vmstat.c). Since 2026-12-06; before, the model
+ * inlined it (docs/pin.md).
+ */
+void mod_node_page_state(struct pglist_data *pgdat, enum node_stat_item item, long delta);
 
 /* node_stat_mod_folio() (include/linux/vmstat.h) */
 static __always_inline void node_stat_mod_folio(struct folio *folio, enum node_stat_item item,

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "kernel/irqflags.h"
 #include "pin.h"
 
 /*
@@ -55,29 +56,42 @@ struct page *pin_user_page(struct pin_file *pf, unsigned long addr, struct folio
 	pte_t *ptep;
 	pteval_t pte;
 
-	/* gup_fast_pte_range(), FOLL_PIN | FOLL_WRITE, one page */
+	/*
+	 * gup_fast_pte_range(), FOLL_PIN | FOLL_WRITE, one page, with IRQs off
+	 * around the walk (v5.0 get_user_pages_fast(): local_irq_disable();
+	 * v6.6 lockless_pages_from_mm(): local_irq_save(); kernel/irqflags.h).
+	 */
 	if (pmd_present(pmd) && !pmd_leaf(pmd)) {
+		unsigned long flags;
+		int ret = -EAGAIN;
+
+		local_irq_save(flags);
 		ptep = pte_offset_map(pmd, addr);
 		pte = ptep_get_lockless(ptep);
 		if (pte_present(pte) && pte_write(pte) && !pte_special(pte)) {
-			int ret;
-
 			page = pte_page(pte);
 			folio = page_folio(page);
 			ret = ops->gup_fast(folio, page, ptep, pte, st);
-			if (likely(!ret)) {
-				st->fast++;
-				st->pins++;
-				*foliop = folio;
-				return page;
-			}
-			if (ret == -EBUSY)
-				st->ebusy++;
-			else
-				st->eagain++;
-		} else {
-			st->eagain++;
+			/*
+			 * Every pinned page is marked referenced after the
+			 * re-check: SetPageReferenced() in gup_pte_range()
+			 * since v4.13 (v5.0, the drafts' base), folio_set_referenced()
+			 * in v6.6: a locked OR on the flags word, in every design.
+			 */
+			if (likely(!ret))
+				folio_set_referenced(folio);
 		}
+		local_irq_restore(flags);
+		if (likely(!ret)) {
+			st->fast++;
+			st->pins++;
+			*foliop = folio;
+			return page;
+		}
+		if (ret == -EBUSY)
+			st->ebusy++;
+		else
+			st->eagain++;
 	}
 
 	/* __gup_longterm_locked() -> __get_user_pages(): follow_page_pte(), faultin_page() */

@@ -117,5 +117,46 @@ RB_TEST(the_lock_is_not_held_across_the_io)
 	CHECK_EQ(io_wb, 4);		/* under writeback during it */
 }
 
+/*
+ * gup-fast marks every page it pins referenced, after the re-check, in every
+ * design (SetPageReferenced() in gup_pte_range() since v4.13): a fast pin
+ * leaves PG_referenced set; a pin that fell back to slow GUP does not go
+ * through it.
+ */
+RB_TEST(fast_pin_marks_the_page_referenced)
+{
+	const struct pin_ops *all[] = { &pin_lock_ops, &pin_flag_ops, &pin_flag_fullmb_ops,
+					&pin_flag_refcount_ops, &pin_bias_ops, &pin_bias_noacct_ops };
+	char err[128];
+
+	for (size_t v = 0; v < sizeof(all) / sizeof(all[0]); v++) {
+		struct pin_file *pf = pin_file_create(all[v], 0, 2, err, sizeof(err));
+		struct pin_stats st = { 0 };
+		struct folio *folio = NULL;
+		struct page *page;
+
+		CHECK(pf != NULL);
+		if (!pf)
+			continue;
+		/* a first pin finds the folio; clear the flag, pin again */
+		page = pin_user_page(pf, pin_page_addr(0), &folio, &st);
+		CHECK(page != NULL && folio != NULL);
+		if (!page || !folio) {
+			pin_file_destroy(pf);
+			continue;
+		}
+		all[v]->unpin(folio, page);
+		folio_clear_referenced(folio);
+		page = pin_user_page(pf, pin_page_addr(0), &folio, &st);
+		CHECK(page != NULL);
+		CHECK_EQ(st.fast, 2);
+		CHECK(folio_test_referenced(folio));
+		if (page)
+			all[v]->unpin(folio, page);
+		pin_file_destroy(pf);
+	}
+}
+
 RB_TEST_MAIN(RBT_CASE(page_mkclean_runs_before_set_page_writeback)
-	     RBT_CASE(decision_after_set_page_writeback_sees_it) RBT_CASE(the_lock_is_not_held_across_the_io))
+	     RBT_CASE(decision_after_set_page_writeback_sees_it) RBT_CASE(the_lock_is_not_held_across_the_io)
+	     RBT_CASE(fast_pin_marks_the_page_referenced))
