@@ -31,6 +31,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -58,14 +59,33 @@ static void set_str(json_t *o, const char *k, const char *v)
 	json_object_set_new(o, k, json_string(v));
 }
 
+/*
+ * refbench.<key>.json. A key of other characters than [A-Za-z0-9._-], or
+ * longer than MX_KEY_FILE_MAX (a file name has at most 255 bytes), is
+ * written with the others replaced by '_', cut, and a hash of the whole key
+ * appended, so that two keys never share a file and the name can be
+ * created (a corrupt cell file's key, found by fuzz_matrix).
+ */
+#define MX_KEY_FILE_MAX	120
+
 char *mx_key_file_name(const char *key)
 {
-	char *f = mx_xasprintf("refbench.%s.json", key);
+	size_t len = strlen(key), n = len > MX_KEY_FILE_MAX ? MX_KEY_FILE_MAX : len;
+	bool changed = n < len;
+	char *clean = mx_xasprintf("%.*s", (int)n, key), *f;
+	uint32_t h = 2166136261u;	/* FNV-1a of the whole key */
 
-	for (char *q = f + 9; q < f + 9 + strlen(key); q++)
+	for (char *q = clean; *q; q++)
 		if (!((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') ||
-		      (*q >= '0' && *q <= '9') || *q == '-' || *q == '_' || *q == '.'))
+		      (*q >= '0' && *q <= '9') || *q == '-' || *q == '_' || *q == '.')) {
 			*q = '_';
+			changed = true;
+		}
+	for (const char *q = key; *q; q++)
+		h = (h ^ (unsigned char)*q) * 16777619u;
+	f = changed ? mx_xasprintf("refbench.%s-%08x.json", clean, (unsigned)h)
+		    : mx_xasprintf("refbench.%s.json", clean);
+	free(clean);
 	return f;
 }
 

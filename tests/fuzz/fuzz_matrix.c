@@ -146,14 +146,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		json_object_set_new(merged, "benchmarks", all);
 	}
 	for (size_t i = 0; i < plan.ncells; i++) {
-		/* rows merged for cell i's id <= rows in its file (+1: a failed cell's error row) */
-		const char *id = plan.cells[i].id;
+		/*
+		 * rows merged for cell i's id <= rows in its file, plus a failed
+		 * cell's error rows: one per member of a group cell ("A|B|C",
+		 * docs/matrix.md "Groups"), one for a plain cell
+		 */
+		const char *id = plan.cells[i].id, *n;
 		json_t *row, *cell;
-		size_t j, in_file = 0, out = 0;
+		size_t j, in_file = 0, out = 0, members = 1;
 
+		for (n = plan.cells[i].name; n && *n; n++)
+			members += *n == '|';
 		snprintf(path, sizeof(path), "%s/cells/%.16s.json", scratch, id);
 		cell = json_load_file(path, 0, NULL);
-		in_file = json_array_size(json_object_get(cell, "benchmarks")) + 1;
+		in_file = json_array_size(json_object_get(cell, "benchmarks")) + members;
 		json_decref(cell);
 		json_array_foreach(json_object_get(merged, "benchmarks"), j, row) {
 			const char *m = json_string_value(json_object_get(row, "matrix_cell"));
