@@ -137,16 +137,27 @@ static __always_inline bool pgmap_ref_is_percpu(struct dev_pagemap *pgmap)
 	return !(atomic_load_explicit(&pgmap->ref_percpu_count_ptr, mo_relaxed) & 3);
 }
 
-static __always_inline bool percpu_ref_tryget_live(struct dev_pagemap *pgmap)
+/*
+ * percpu_ref_tryget_live_rcu(): for a caller inside an RCU read section
+ * (include/linux/percpu-refcount.h, v5.16+); percpu_ref_tryget_live() is it
+ * inside its own section, as in the kernel.
+ */
+static __always_inline bool percpu_ref_tryget_live_rcu(struct dev_pagemap *pgmap)
 {
-	bool ret = false;
-
-	rcu_read_lock();
 	if (likely(pgmap_ref_is_percpu(pgmap))) {
 		dev_pagemap_percpu_ref++;	/* this_cpu_inc(*percpu_count) */
 		dev_pagemap_gets++;
-		ret = true;
+		return true;
 	}
+	return false;
+}
+
+static __always_inline bool percpu_ref_tryget_live(struct dev_pagemap *pgmap)
+{
+	bool ret;
+
+	rcu_read_lock();
+	ret = percpu_ref_tryget_live_rcu(pgmap);
 	rcu_read_unlock();
 	return ret;
 }
@@ -166,20 +177,6 @@ static __always_inline void put_dev_pagemap(struct dev_pagemap *pgmap)
 static __always_inline bool pgmap_contains(const struct dev_pagemap *pgmap, unsigned long pfn)
 {
 	return pfn - pgmap->start_pfn < pgmap->nr_pages;
-}
-
-/*
- * percpu_ref_tryget_live_rcu(): the same without its own RCU read section,
- * for a caller inside one (include/linux/percpu-refcount.h, v5.16+).
- */
-static __always_inline bool percpu_ref_tryget_live_rcu(struct dev_pagemap *pgmap)
-{
-	if (likely(pgmap_ref_is_percpu(pgmap))) {
-		dev_pagemap_percpu_ref++;	/* this_cpu_inc(*percpu_count) */
-		dev_pagemap_gets++;
-		return true;
-	}
-	return false;
 }
 
 /*
